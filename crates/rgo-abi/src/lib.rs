@@ -1,0 +1,169 @@
+//! rgo-abi: the one place where the layouts and entry points shared by generated code and
+//! the runtime are written down. Codegen reads offsets and symbol names from here; the
+//! runtime defines its structures with these layouts (and asserts so at compile time).
+//!
+//! Architecture invariant: nothing here depends on the compiler or the runtime; both depend
+//! on this crate.
+
+/// Pointer size on the one target we support (linux/amd64).
+pub const PTR_SIZE: u64 = 8;
+
+/// A Go string: `{ptr, len}`, 16 bytes.
+pub mod string {
+    pub const PTR: i32 = 0;
+    pub const LEN: i32 = 8;
+    pub const SIZE: u64 = 16;
+}
+
+/// A Go slice: `{ptr, len, cap}`, 24 bytes.
+pub mod slice {
+    pub const PTR: i32 = 0;
+    pub const LEN: i32 = 8;
+    pub const CAP: i32 = 16;
+    pub const SIZE: u64 = 24;
+}
+
+/// Offsets into the G (goroutine descriptor) that generated code touches. Every Go function
+/// receives `g` as its VMContext parameter.
+///
+/// - `STACKGUARD`: the lowest SP a function may move to (stack low bound plus a red zone
+///   reserved for runtime calls); Cranelift's `stack_limit` check loads it in every
+///   prologue and traps with `STACK_OVERFLOW` below it.
+/// - `PREEMPT`: a word that is non-zero when the scheduler or the GC wants this goroutine
+///   to stop at its next poll (function entry and loop back-edges); the poll calls
+///   [`entry::POLL`].
+pub mod g {
+    pub const STACK_LO: i32 = 0;
+    pub const STACK_HI: i32 = 8;
+    pub const STACKGUARD: i32 = 16;
+    pub const PREEMPT: i32 = 24;
+    /// Saved context (Go's gobuf): stack pointer, frame pointer, resume PC.
+    pub const SCHED_SP: i32 = 32;
+    pub const SCHED_FP: i32 = 40;
+    pub const SCHED_PC: i32 = 48;
+}
+
+/// Bytes between `stack_lo` and `stackguard`: room for runtime calls (printing a fatal error,
+/// the signal handler's bookkeeping) made from a goroutine that is at its limit.
+pub const STACK_RED_ZONE: u64 = 64 * 1024;
+
+/// Runtime entry points called from generated code. All use the platform C convention
+/// (`system_v`); Go functions themselves use Cranelift's `tail` convention. Strings travel
+/// as two words `(ptr, len)`; results wider than one word are written through an out
+/// pointer given as the first argument.
+pub mod entry {
+    /// `fn(argc: i32, argv: *const *const u8, main: extern "C" fn(g: *mut G)) -> !`:
+    /// sets up the runtime, runs package initialisation and `main.main` (through the
+    /// trampoline `main`) on the main goroutine, then exits the process.
+    pub const START: &str = "rgo_rt_start";
+    /// `fn(g)`: the cold path of a preemption poll.
+    pub const POLL: &str = "rgo_poll";
+
+    /// `print`/`println` support. Each writes one operand to standard error under the
+    /// print lock. `printlock`/`printunlock` bracket one `print` statement.
+    pub const PRINTLOCK: &str = "rgo_printlock";
+    pub const PRINTUNLOCK: &str = "rgo_printunlock";
+    /// `fn(v: i64)`
+    pub const PRINTINT: &str = "rgo_printint";
+    /// `fn(v: u64)`
+    pub const PRINTUINT: &str = "rgo_printuint";
+    /// `fn(v: f64)` in gc's `+1.500000e+000` format.
+    pub const PRINTFLOAT: &str = "rgo_printfloat";
+    /// `fn(re: f64, im: f64)` as `(+1.000000e+000+2.000000e+000i)`.
+    pub const PRINTCOMPLEX: &str = "rgo_printcomplex";
+    /// `fn(v: i8)` (0 or 1)
+    pub const PRINTBOOL: &str = "rgo_printbool";
+    /// `fn(ptr: *const u8, len: i64)`
+    pub const PRINTSTRING: &str = "rgo_printstring";
+    /// `fn(p: usize)` as `0x...`
+    pub const PRINTPOINTER: &str = "rgo_printpointer";
+    /// `fn()`: a space; a newline.
+    pub const PRINTSP: &str = "rgo_printsp";
+    pub const PRINTNL: &str = "rgo_printnl";
+
+    /// Panics. None returns. `g` first.
+    /// `fn(g, ptr, len)`: `panic("msg")` with a string value.
+    pub const PANIC_STRING: &str = "rgo_panic_string";
+    /// `fn(g, kind: i32, bits: u64)`: `panic(v)` with a value of a basic type other than
+    /// string; `kind` is a [`crate::Kind`] value and `bits` the value's bits (floats as
+    /// their IEEE bits). `fn(g, kind, ptr, len)` for named string types is not needed yet.
+    pub const PANIC_BASIC: &str = "rgo_panic_basic";
+    /// `fn(g)`: `runtime error: integer divide by zero`.
+    pub const PANIC_DIVIDE: &str = "rgo_panic_divide";
+    /// `fn(g)`: `runtime error: negative shift amount`.
+    pub const PANIC_SHIFT: &str = "rgo_panic_shift";
+    /// `fn(g, index: i64, len: i64)`: `runtime error: index out of range [i] with length n`.
+    pub const PANIC_INDEX: &str = "rgo_panic_index";
+    /// `fn(g, hi: i64, cap: i64)`, `fn(g, lo: i64, hi: i64)`: slice bound failures,
+    /// `slice bounds out of range [:h] with capacity c` / `[:h] with length n` /
+    /// `[l:h]`.
+    pub const PANIC_SLICE_CAP: &str = "rgo_panic_slice_acap";
+    pub const PANIC_SLICE_LEN: &str = "rgo_panic_slice_alen";
+    pub const PANIC_SLICE_B: &str = "rgo_panic_slice_b";
+    /// `fn(g)`: `invalid memory address or nil pointer dereference`.
+    pub const PANIC_NIL: &str = "rgo_panic_nil";
+
+    /// Strings.
+    /// `fn(g, out: *mut GoString, parts: *const GoString, n: i64)`: concatenation.
+    pub const CONCAT_STRINGS: &str = "rgo_concatstrings";
+    /// `fn(aptr, alen, bptr, blen) -> i64`: -1, 0, +1.
+    pub const CMP_STRING: &str = "rgo_cmpstring";
+    /// `fn(g, out: *mut GoString, r: i64)`: `string(rune)`.
+    pub const INT_STRING: &str = "rgo_intstring";
+    /// `fn(g, out: *mut GoString, ptr, len)`: `string(bytes)` copies.
+    pub const SLICEBYTE_TO_STRING: &str = "rgo_slicebytetostring";
+    /// `fn(g, out: *mut GoSlice, ptr, len)`: `[]byte(s)`.
+    pub const STRING_TO_SLICEBYTE: &str = "rgo_stringtoslicebyte";
+    /// `fn(ptr, len, pos: i64) -> u64`: decodes the rune at byte `pos`; returns
+    /// `rune | (width << 32)` (U+FFFD with width 1 on invalid UTF-8).
+    pub const DECODE_RUNE: &str = "rgo_decoderune";
+
+    /// Memory.
+    /// `fn(g, size: u64, align: u64) -> *mut u8`: zeroed heap memory. (Type descriptors with
+    /// pointer bitmaps replace `align` when the GC arrives.)
+    pub const ALLOC: &str = "rgo_alloc";
+}
+
+/// Kinds as Go's reflect.Kind numbers them (runtime._type.kind low bits).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Invalid = 0,
+    Bool = 1,
+    Int = 2,
+    Int8 = 3,
+    Int16 = 4,
+    Int32 = 5,
+    Int64 = 6,
+    Uint = 7,
+    Uint8 = 8,
+    Uint16 = 9,
+    Uint32 = 10,
+    Uint64 = 11,
+    Uintptr = 12,
+    Float32 = 13,
+    Float64 = 14,
+    Complex64 = 15,
+    Complex128 = 16,
+    Array = 17,
+    Chan = 18,
+    Func = 19,
+    Interface = 20,
+    Map = 21,
+    Pointer = 22,
+    Slice = 23,
+    String = 24,
+    Struct = 25,
+    UnsafePointer = 26,
+}
+
+impl Kind {
+    pub fn from_u8(v: u8) -> Kind {
+        if v <= 26 {
+            // SAFETY: Kind is repr(u8) with every value 0..=26 defined.
+            unsafe { std::mem::transmute::<u8, Kind>(v) }
+        } else {
+            Kind::Invalid
+        }
+    }
+}
