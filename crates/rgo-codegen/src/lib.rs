@@ -1,14 +1,330 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! rgo-codegen: a type-checked Go package → Cranelift IR → machine code.
+//!
+//! Consumes the AST and the checker's [`Package`]; produces functions in a
+//! `cranelift_module::Module`: a [`JITModule`](cranelift_jit::JITModule) for `rgo run`, an
+//! [`ObjectModule`](cranelift_object::ObjectModule) for `rgo build`. The contract with the
+//! runtime (rgo-abi, docs/ARCHITECTURE.md) shapes every function:
+//!
+//! - Go functions use Cranelift's `tail` convention and take `g` as their VMContext
+//!   parameter. The prologue's `stack_limit` check compares SP with `g.stackguard`; a poll
+//!   of `g.preempt` sits at function entry and on every loop back-edge.
+//! - Runtime entry points are plain C (`system_v`) functions.
+//! - Runtime faults (division by zero, bounds, nil) are explicit compare-and-branch to
+//!   non-returning runtime calls; no Cranelift instruction that traps on data is emitted.
+//! - The program entry `rgo.main(g)` (C convention) initialises package variables in
+//!   dependency order, runs `init` functions, then `main.main`.
+//!
+//! Lowering happens from the typed AST directly for now; the Go-level IR stage (rgo-ir:
+//! desugaring, escape analysis, inlining) will sit between the checker and this crate.
+
+mod func;
+mod layout;
+mod rt;
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{types, AbiParam, Signature};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
+use rgo_syntax::ast;
+use rgo_syntax::Pos;
+use rgo_types::{ObjId, ObjKind, Package, Type, TypeId};
+
+pub use layout::{layout, parts, Layout};
+
+/// The symbol of the program entry (`fn(g)`, C convention) that the runtime starts on the
+/// main goroutine.
+pub const ENTRY_SYMBOL: &str = "rgo.main";
+
+/// A code generation failure: a construct this compiler does not handle yet, or an internal
+/// error. Reported as `file:line:col: msg`.
+#[derive(Debug, Clone)]
+pub struct CgError {
+    pub file: usize,
+    pub pos: Pos,
+    pub msg: String,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Builds the target ISA for the host (x86-64 Linux). `pic` for object files linked into
+/// position-independent executables.
+pub fn host_isa(pic: bool) -> Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| e.to_string());
+    set(&mut flags, "opt_level", "speed")?;
+    set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    let isa = cranelift_native::builder().map_err(|e| e.to_string())?;
+    isa.finish(settings::Flags::new(flags))
+        .map_err(|e| e.to_string())
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// Per-program code generation state shared by all functions.
+pub(crate) struct Ctx<'a, M: Module> {
+    pub module: &'a mut M,
+    pub pkg: &'a Package,
+    pub files: &'a [ast::File],
+    /// Go functions by their object.
+    pub funcs: HashMap<ObjId, FuncId>,
+    /// Package-level variables by their object.
+    pub globals: HashMap<ObjId, DataId>,
+    /// Runtime entry points declared so far.
+    pub rt: HashMap<&'static str, FuncId>,
+    /// String literal data, deduplicated by content.
+    pub strings: HashMap<Vec<u8>, DataId>,
+}
+
+impl<'a, M: Module> Ctx<'a, M> {
+    pub fn go_signature(&self, sig_ty: TypeId) -> Signature {
+        let mut sig = Signature::new(CallConv::Tail);
+        sig.params.push(AbiParam::special(
+            types::I64,
+            cranelift_codegen::ir::ArgumentPurpose::VMContext,
+        ));
+        if let Type::Signature(s) = self.pkg.types.get(sig_ty) {
+            for &p in &s.params {
+                for part in parts(&self.pkg.types, p) {
+                    sig.params.push(AbiParam::new(part.ty));
+                }
+            }
+            for &r in &s.results {
+                for part in parts(&self.pkg.types, r) {
+                    sig.returns.push(AbiParam::new(part.ty));
+                }
+            }
+        }
+        sig
     }
+
+    pub fn rt_func(&mut self, name: &'static str) -> Result<FuncId, String> {
+        if let Some(&id) = self.rt.get(name) {
+            return Ok(id);
+        }
+        let sig = rt::make_signature(name, CallConv::SystemV);
+        let id = self
+            .module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|e| e.to_string())?;
+        self.rt.insert(name, id);
+        Ok(id)
+    }
+
+    pub fn string_data(&mut self, bytes: &[u8]) -> Result<DataId, String> {
+        if let Some(&id) = self.strings.get(bytes) {
+            return Ok(id);
+        }
+        let id = self
+            .module
+            .declare_anonymous_data(false, false)
+            .map_err(|e| e.to_string())?;
+        let mut d = DataDescription::new();
+        // A NUL after the bytes keeps empty strings' pointers valid and non-null.
+        let mut contents = bytes.to_vec();
+        contents.push(0);
+        d.define(contents.into_boxed_slice());
+        self.module
+            .define_data(id, &d)
+            .map_err(|e| e.to_string())?;
+        self.strings.insert(bytes.to_vec(), id);
+        Ok(id)
+    }
+}
+
+/// Symbol name of a package-level function or method, as gc spells it in tracebacks.
+fn func_symbol(pkg: &Package, obj: ObjId, decl: &ast::FuncDecl, init_index: &mut u32) -> String {
+    let o = pkg.obj(obj);
+    if decl.recv.is_none() && o.name == "init" {
+        let s = format!("{}.init.{}", o.pkg, *init_index);
+        *init_index += 1;
+        return s;
+    }
+    match (&o.kind, &decl.recv) {
+        (ObjKind::Func { recv: Some(_) }, Some(recv)) => {
+            let (ptr, base) = match &recv.typ.kind {
+                ast::ExprKind::Star(inner) => (true, inner.as_ref()),
+                _ => (false, &recv.typ),
+            };
+            let tname = match &base.kind {
+                ast::ExprKind::Name(n) => n.clone(),
+                ast::ExprKind::Index(x, _) => match &x.kind {
+                    ast::ExprKind::Name(n) => n.clone(),
+                    _ => "?".into(),
+                },
+                _ => "?".into(),
+            };
+            if ptr {
+                format!("{}.(*{}).{}", o.pkg, tname, o.name)
+            } else {
+                format!("{}.{}.{}", o.pkg, tname, o.name)
+            }
+        }
+        _ => format!("{}.{}", o.pkg, o.name),
+    }
+}
+
+/// Compiles the package into `module`: declares and defines every function, the package
+/// variables, and the entry `rgo.main`. Returns the entry's id.
+pub fn compile<M: Module>(
+    module: &mut M,
+    pkg: &Package,
+    files: &[ast::File],
+) -> Result<FuncId, Vec<CgError>> {
+    let mut cx = Ctx {
+        module,
+        pkg,
+        files,
+        funcs: HashMap::new(),
+        globals: HashMap::new(),
+        rt: HashMap::new(),
+        strings: HashMap::new(),
+    };
+    let internal = |msg: String| {
+        vec![CgError {
+            file: 0,
+            pos: Pos(0),
+            msg,
+        }]
+    };
+
+    // Declare functions and globals first so bodies can refer to any of them.
+    let mut decls: Vec<(usize, &ast::FuncDecl, ObjId)> = Vec::new();
+    let mut init_funcs = Vec::new();
+    let mut main_func = None;
+    let mut init_index = 0;
+    for (fi, file) in files.iter().enumerate() {
+        for d in &file.decls {
+            match d {
+                ast::Decl::Func(fd) => {
+                    if !fd.tparams.is_empty() {
+                        return Err(vec![CgError {
+                            file: fi,
+                            pos: fd.pos,
+                            msg: "generic functions are not supported yet".into(),
+                        }]);
+                    }
+                    let obj = match pkg.info.defs.get(&fd.name.id) {
+                        Some(&o) => o,
+                        // `init` functions are not in scope, but the checker still gives
+                        // them an object; without one there is nothing to compile.
+                        None => continue,
+                    };
+                    let name = func_symbol(pkg, obj, fd, &mut init_index);
+                    let sig = cx.go_signature(pkg.obj(obj).typ);
+                    let id = cx
+                        .module
+                        .declare_function(&name, Linkage::Local, &sig)
+                        .map_err(|e| internal(e.to_string()))?;
+                    cx.funcs.insert(obj, id);
+                    if fd.recv.is_none() && fd.name.name == "init" {
+                        init_funcs.push(id);
+                    } else if fd.recv.is_none() && fd.name.name == "main" {
+                        main_func = Some(id);
+                    }
+                    decls.push((fi, fd, obj));
+                }
+                ast::Decl::Var(vd) => {
+                    for n in &vd.names {
+                        let Some(&obj) = pkg.info.defs.get(&n.id) else {
+                            continue;
+                        };
+                        let o = pkg.obj(obj);
+                        let l = layout(&pkg.types, o.typ);
+                        let id = cx
+                            .module
+                            .declare_data(&format!("{}.{}", o.pkg, o.name), Linkage::Local, true, false)
+                            .map_err(|e| internal(e.to_string()))?;
+                        let mut desc = DataDescription::new();
+                        desc.define_zeroinit(l.size.max(1) as usize);
+                        desc.set_align(l.align.max(1));
+                        cx.module
+                            .define_data(id, &desc)
+                            .map_err(|e| internal(e.to_string()))?;
+                        cx.globals.insert(obj, id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some(main_func) = main_func else {
+        return Err(vec![CgError {
+            file: 0,
+            pos: Pos(0),
+            msg: "function main is undeclared in the main package".into(),
+        }]);
+    };
+
+    let mut ctx = cx.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    let mut errors = Vec::new();
+    for (fi, fd, obj) in decls {
+        let id = cx.funcs[&obj];
+        match func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, fd, obj) {
+            Ok(()) => {
+                if let Err(e) = cx.module.define_function(id, &mut ctx) {
+                    errors.push(CgError {
+                        file: fi,
+                        pos: fd.pos,
+                        msg: format!("internal compiler error: {e:?}"),
+                    });
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+        cx.module.clear_context(&mut ctx);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func)
+        .map_err(|e| vec![e])?;
+    cx.module.clear_context(&mut ctx);
+    Ok(entry)
+}
+
+/// Defines the C `main(argc, argv)` of a standalone executable: it hands the entry to the
+/// runtime's start routine.
+pub fn define_c_main<M: Module>(module: &mut M, entry: FuncId) -> Result<(), String> {
+    let mut sig = Signature::new(CallConv::SystemV);
+    sig.params.push(AbiParam::new(types::I32));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I32));
+    let main = module
+        .declare_function("main", Linkage::Export, &sig)
+        .map_err(|e| e.to_string())?;
+    let start = module
+        .declare_function(
+            rgo_abi::entry::START,
+            Linkage::Import,
+            &rt::make_signature(rgo_abi::entry::START, CallConv::SystemV),
+        )
+        .map_err(|e| e.to_string())?;
+    let mut ctx: Context = module.make_context();
+    ctx.func.signature = sig;
+    let mut fctx = FunctionBuilderContext::new();
+    {
+        use cranelift_codegen::ir::InstBuilder;
+        let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let blk = b.create_block();
+        b.append_block_params_for_function_params(blk);
+        b.switch_to_block(blk);
+        let (argc, argv) = (b.block_params(blk)[0], b.block_params(blk)[1]);
+        let entry_ref = module.declare_func_in_func(entry, b.func);
+        let start_ref = module.declare_func_in_func(start, b.func);
+        let entry_addr = b.ins().func_addr(types::I64, entry_ref);
+        b.ins().call(start_ref, &[argc, argv, entry_addr]);
+        let zero = b.ins().iconst(types::I32, 0);
+        b.ins().return_(&[zero]);
+        b.seal_all_blocks();
+        b.finalize(module.target_config());
+    }
+    module
+        .define_function(main, &mut ctx)
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(())
 }

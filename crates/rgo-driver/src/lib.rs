@@ -1,14 +1,240 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! rgo-driver: orchestration of the stages for one program.
+//!
+//! Reads the named files, parses them (all-errors mode), type-checks the package, generates
+//! code, then either runs it in this process (JIT: `rgo run`) or writes an object file and
+//! links it with the runtime's static library into an executable (`rgo build`).
+//! Diagnostics print as gc prints them: `file:line:col: message`, sorted by position, at
+//! most 10 and then `too many errors`; any diagnostic means exit status 1.
+//!
+//! Package loading from GOROOT and go.mod (imports) will live here too; today a program is
+//! the `main` package given as a list of files.
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Module};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use rgo_syntax::{ast, SourceFile};
+use rgo_types::Package;
+
+/// A failure to produce a program, already formatted for the user.
+pub struct Failure {
+    /// Lines to print on standard error.
+    pub message: String,
+    /// The process exit status: 1 for compile errors, 2 for usage errors.
+    pub code: i32,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Failure {
+    fn usage(msg: impl Into<String>) -> Failure {
+        Failure {
+            message: msg.into(),
+            code: 2,
+        }
     }
+    fn compile(msg: impl Into<String>) -> Failure {
+        Failure {
+            message: msg.into(),
+            code: 1,
+        }
+    }
+}
+
+/// A parsed and type-checked main package.
+pub struct Program {
+    pub sources: Vec<SourceFile>,
+    pub files: Vec<ast::File>,
+    pub package: Package,
+}
+
+/// gc stops after this many errors.
+const MAX_ERRORS: usize = 10;
+
+fn render(sources: &[SourceFile], mut errs: Vec<(usize, rgo_syntax::Error)>) -> String {
+    errs.sort_by_key(|(f, e)| (*f, e.pos));
+    let mut out = String::new();
+    for (i, (f, e)) in errs.iter().enumerate() {
+        if i == MAX_ERRORS {
+            out.push_str(&format!(
+                "{}: too many errors\n",
+                sources[*f].position(e.pos)
+            ));
+            break;
+        }
+        out.push_str(&format!("{}: {}\n", sources[*f].position(e.pos), e.msg));
+    }
+    out
+}
+
+/// Reads, parses and type-checks the files of the main package.
+pub fn load(paths: &[PathBuf]) -> Result<Program, Failure> {
+    if paths.is_empty() {
+        return Err(Failure::usage("no go files listed"));
+    }
+    let mut sources = Vec::new();
+    for p in paths {
+        let text = std::fs::read(p).map_err(|e| Failure::compile(format!("open {}: {}", p.display(), io_reason(&e))))?;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        sources.push(SourceFile::new(p.display().to_string(), text));
+    }
+    let mut files = Vec::new();
+    let mut errs = Vec::new();
+    let mut next_id = 0;
+    for (i, src) in sources.iter().enumerate() {
+        let r = rgo_syntax::parse_file(src, next_id);
+        next_id = r.next_id;
+        errs.extend(r.errors.into_iter().map(|e| (i, e)));
+        files.push(r.file);
+    }
+    if !errs.is_empty() {
+        return Err(Failure::compile(render(&sources, errs)));
+    }
+    for (i, f) in files.iter().enumerate() {
+        if f.package.name != "main" {
+            return Err(Failure::compile(format!(
+                "package {} is not a main package",
+                if i == 0 { &f.package.name } else { &files[0].package.name }
+            )));
+        }
+    }
+    let pairs: Vec<(&SourceFile, &ast::File)> = sources.iter().zip(files.iter()).collect();
+    let package = rgo_types::check_package("main", &pairs)
+        .map_err(|errs| Failure::compile(render(&sources, errs)))?;
+    Ok(Program {
+        sources,
+        files,
+        package,
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn codegen_failure(prog: &Program, errs: Vec<rgo_codegen::CgError>) -> Failure {
+    let errs = errs
+        .into_iter()
+        .map(|e| {
+            (
+                e.file.min(prog.sources.len().saturating_sub(1)),
+                rgo_syntax::Error {
+                    pos: e.pos,
+                    msg: e.msg,
+                },
+            )
+        })
+        .collect();
+    Failure::compile(render(&prog.sources, errs))
+}
+
+/// Compiles the program into memory and runs it on the runtime linked into this process.
+/// Returns only on failure to compile; the program's exit ends the process.
+pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
+    let prog = match load(paths) {
+        Ok(p) => p,
+        Err(f) => return f,
+    };
+    let isa = match rgo_codegen::host_isa(false) {
+        Ok(i) => i,
+        Err(e) => return Failure::compile(format!("rgo: {e}")),
+    };
+    let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+    let symbols = rgo_runtime::symbols();
+    let start = symbols
+        .iter()
+        .find(|(n, _)| *n == rgo_abi::entry::START)
+        .map(|(_, p)| *p);
+    builder.symbols(symbols);
+    let mut module = JITModule::new(builder);
+    let entry = match rgo_codegen::compile(&mut module, &prog.package, &prog.files) {
+        Ok(e) => e,
+        Err(errs) => return codegen_failure(&prog, errs),
+    };
+    if let Err(e) = module.finalize_definitions() {
+        return Failure::compile(format!("rgo: {e}"));
+    }
+    let entry = module.get_finalized_function(entry);
+    let Some(start) = start else {
+        return Failure::compile("rgo: runtime has no start routine");
+    };
+
+    // argv for the program: its path then its arguments, as `go run` passes them.
+    let mut argv_owned: Vec<CString> = Vec::new();
+    let name = paths[0].with_extension("");
+    argv_owned.push(CString::new(name.display().to_string()).unwrap_or_default());
+    argv_owned.extend(args.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()));
+    let mut argv: Vec<*const u8> = argv_owned.iter().map(|c| c.as_ptr() as *const u8).collect();
+    argv.push(std::ptr::null());
+    type StartFn = unsafe extern "C" fn(i32, *const *const u8, *const u8) -> !;
+    // SAFETY: `start` is the runtime's `rgo_rt_start`, whose signature rgo-abi fixes as
+    // StartFn; `entry` is the finalized `rgo.main` and stays mapped for the life of the
+    // process, as do `argv`'s strings (this call never returns).
+    unsafe {
+        let start: StartFn = std::mem::transmute::<*const u8, StartFn>(start);
+        start(argv.len() as i32 - 1, argv.as_ptr(), entry)
+    }
+}
+
+/// Compiles the program to an object file and links it with the runtime library into a
+/// static executable at `out`.
+pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    let prog = load(paths)?;
+    let isa = rgo_codegen::host_isa(false).map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+    let builder = ObjectBuilder::new(isa, "main", default_libcall_names())
+        .map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+    let mut module = ObjectModule::new(builder);
+    let entry = rgo_codegen::compile(&mut module, &prog.package, &prog.files)
+        .map_err(|errs| codegen_failure(&prog, errs))?;
+    rgo_codegen::define_c_main(&mut module, entry).map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+    let product = module.finish();
+    let bytes = product
+        .emit()
+        .map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+
+    let runtime = find_runtime_lib().ok_or_else(|| {
+        Failure::compile(
+            "rgo: cannot find librgo_runtime.a next to the rgo executable; build it with `cargo build --release --workspace`",
+        )
+    })?;
+    let dir = tempdir()?;
+    let obj = dir.join("main.o");
+    std::fs::write(&obj, bytes).map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+    let status = Command::new("cc")
+        .args(["-static", "-no-pie", "-o"])
+        .arg(out)
+        .arg(&obj)
+        .arg(&runtime)
+        .args(["-lpthread", "-ldl", "-lm", "-lc"])
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(Failure::compile(format!("rgo: linker failed ({s})"))),
+        Err(e) => Err(Failure::compile(format!("rgo: cannot run the linker cc: {e}"))),
+    }
+}
+
+fn tempdir() -> Result<PathBuf, Failure> {
+    let base = std::env::temp_dir();
+    for i in 0..100u32 {
+        let d = base.join(format!("rgo-build-{}-{}", std::process::id(), i));
+        if std::fs::create_dir(&d).is_ok() {
+            return Ok(d);
+        }
+    }
+    Err(Failure::compile("rgo: cannot create a temporary directory"))
+}
+
+/// The runtime library sits next to the `rgo` executable in cargo's target directory.
+fn find_runtime_lib() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    [dir.join("librgo_runtime.a"), dir.join("../librgo_runtime.a")]
+        .into_iter()
+        .find(|p| p.exists())
 }

@@ -1,3 +1,79 @@
-fn main() {
-    println!("Hello, world!");
+//! rgo: the command line. `rgo run`, `rgo build`, `rgo version`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "rgo", about = "rgo compiles and runs Go programs", disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Compile and run a Go program: rgo run file.go... [arguments...]
+    Run {
+        /// Go files, then the program's arguments.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Compile a Go program into a static executable.
+    Build {
+        /// Output file (default: the first file's name without .go).
+        #[arg(short = 'o')]
+        output: Option<PathBuf>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print rgo's version.
+    Version,
+}
+
+fn fail(f: rgo_driver::Failure) -> ExitCode {
+    eprint!("{}", f.message);
+    if !f.message.ends_with('\n') {
+        eprintln!();
+    }
+    ExitCode::from(f.code as u8)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.cmd {
+        Cmd::Version => {
+            println!(
+                "rgo version {} (go1.19) linux/amd64",
+                env!("CARGO_PKG_VERSION")
+            );
+            ExitCode::SUCCESS
+        }
+        Cmd::Run { args } => {
+            // Like `go run`: the leading .go arguments are the program, the rest its args.
+            let n = args.iter().take_while(|a| a.ends_with(".go")).count();
+            if n == 0 {
+                eprintln!("rgo run: no go files listed");
+                return ExitCode::from(2);
+            }
+            let files: Vec<PathBuf> = args[..n].iter().map(PathBuf::from).collect();
+            fail(rgo_driver::run(&files, &args[n..]))
+        }
+        Cmd::Build { output, files } => {
+            let out = output.unwrap_or_else(|| {
+                PathBuf::from(files[0].file_stem().unwrap_or_default())
+            });
+            match rgo_driver::build(&files, &out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => fail(f),
+            }
+        }
+    }
 }
