@@ -1310,9 +1310,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             }
             _ => {}
         }
-        if dots {
-            return Err(self.unsupported(e.pos, "variadic calls"));
-        }
         let obj = self.callee_obj(fun);
         let fid = obj.and_then(|o| {
             matches!(self.cx.pkg.obj(o).kind, ObjKind::Func { recv: None })
@@ -1322,9 +1319,24 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         let Some(fid) = fid else {
             return Err(self.unsupported(e.pos, "calls of function values and methods"));
         };
+        let sig = match self.types().get(self.type_of(fun)?) {
+            Type::Signature(sig) => sig.clone(),
+            _ => return Err(self.err(fun.pos, "internal compiler error: callee is not a function")),
+        };
         let mut vals = vec![self.g];
         if args.len() == 1 && matches!(self.types().get(self.type_of(&args[0])?), Type::Tuple(_)) {
+            if sig.variadic {
+                return Err(self.unsupported(e.pos, "multi-value arguments to a variadic function"));
+            }
             vals.extend(self.expr(&args[0])?);
+        } else if sig.variadic && !dots {
+            // The trailing arguments become a new slice: `f(a, b, c)` for `f(a T, xs ...U)`.
+            let fixed = sig.params.len() - 1;
+            for a in &args[..fixed] {
+                vals.extend(self.expr(a)?);
+            }
+            let slice_ty = sig.params[fixed];
+            vals.extend(self.slice_of(slice_ty, &args[fixed..])?);
         } else {
             for a in args {
                 vals.extend(self.expr(a)?);
@@ -1333,6 +1345,34 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         let r = self.func_ref(fid);
         let inst = self.b.ins().call(r, &vals);
         Ok(self.b.inst_results(inst).to_vec())
+    }
+
+    /// A new slice of type `slice_ty` holding the values of `elems` (nil when empty).
+    fn slice_of(&mut self, slice_ty: TypeId, elems: &[Expr]) -> R<Val> {
+        let elem_ty = match self.types().under(slice_ty) {
+            Type::Slice(e) => *e,
+            _ => return Err(self.err(Pos(0), "internal compiler error: not a slice type")),
+        };
+        if elems.is_empty() {
+            let z = self.b.ins().iconst(I64, 0);
+            return Ok(vec![z, z, z]);
+        }
+        let l = crate::layout::layout(self.types(), elem_ty);
+        let ps = parts(self.types(), elem_ty);
+        let n = elems.len() as i64;
+        let size = self.b.ins().iconst(I64, (l.size as i64 * n).max(1));
+        let align = self.b.ins().iconst(I64, l.align as i64);
+        let g = self.g;
+        let ptr = self
+            .call_rt(rt::ALLOC, &[g, size, align])?
+            .ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))?;
+        for (i, e) in elems.iter().enumerate() {
+            let v = self.expr(e)?;
+            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
+            self.store_parts(addr, &ps, &v);
+        }
+        let len = self.b.ins().iconst(I64, n);
+        Ok(vec![ptr, len, len])
     }
 
     fn callee_obj(&self, fun: &Expr) -> Option<ObjId> {

@@ -233,10 +233,18 @@ pub fn compile<M: Module>(
                         };
                         let o = pkg.obj(obj);
                         let l = layout(&pkg.types, o.typ);
-                        let id = cx
-                            .module
-                            .declare_data(&format!("{}.{}", o.pkg, o.name), Linkage::Local, true, false)
-                            .map_err(|e| internal(e.to_string()))?;
+                        // Blank variables still get storage: their initialisers run.
+                        let id = if o.name == "_" {
+                            cx.module.declare_anonymous_data(true, false)
+                        } else {
+                            cx.module.declare_data(
+                                &format!("{}.{}", o.pkg, o.name),
+                                Linkage::Local,
+                                true,
+                                false,
+                            )
+                        }
+                        .map_err(|e| internal(e.to_string()))?;
                         let mut desc = DataDescription::new();
                         desc.define_zeroinit(l.size.max(1) as usize);
                         desc.set_align(l.align.max(1));
@@ -273,7 +281,11 @@ pub fn compile<M: Module>(
                     });
                 }
             }
-            Err(e) => errors.push(e),
+            Err(e) => {
+                errors.push(e);
+                // The builder was abandoned mid-function; start the next one afresh.
+                fctx = FunctionBuilderContext::new();
+            }
         }
         cx.module.clear_context(&mut ctx);
     }
