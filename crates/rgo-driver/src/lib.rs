@@ -210,11 +210,17 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
         .arg(&obj)
         .arg(&runtime)
         .args(["-lpthread", "-ldl", "-lm", "-lc"])
-        .status();
+        .output();
     let _ = std::fs::remove_dir_all(&dir);
+    // glibc's warnings about static getaddrinfo/getpwuid (unused by Go programs) are noise;
+    // the linker's output is shown only when it fails.
     match status {
-        Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(Failure::compile(format!("rgo: linker failed ({s})"))),
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(Failure::compile(format!(
+            "rgo: linker failed ({})\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        ))),
         Err(e) => Err(Failure::compile(format!("rgo: cannot run the linker cc: {e}"))),
     }
 }
@@ -230,11 +236,24 @@ fn tempdir() -> Result<PathBuf, Failure> {
     Err(Failure::compile("rgo: cannot create a temporary directory"))
 }
 
-/// The runtime library sits next to the `rgo` executable in cargo's target directory.
+/// The runtime library sits next to the `rgo` executable in cargo's target directory:
+/// `cargo build --workspace` puts `librgo_runtime.a` there; a build of the `rgo` package
+/// alone leaves it only under `deps/` with a hash in its name (the newest one is ours).
 fn find_runtime_lib() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
-    [dir.join("librgo_runtime.a"), dir.join("../librgo_runtime.a")]
-        .into_iter()
-        .find(|p| p.exists())
+    let direct = dir.join("librgo_runtime.a");
+    if direct.exists() {
+        return Some(direct);
+    }
+    std::fs::read_dir(dir.join("deps"))
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n.starts_with("librgo_runtime-") && n.ends_with(".a")
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
 }
