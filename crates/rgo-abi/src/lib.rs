@@ -102,6 +102,18 @@ pub mod entry {
     pub const PANIC_SLICE_B: &str = "rgo_panic_slice_b";
     /// `fn(g)`: `invalid memory address or nil pointer dereference`.
     pub const PANIC_NIL: &str = "rgo_panic_nil";
+    /// `fn(g, x: i64, y: i64, code: u32)`: every bounds failure, as Go's `boundsError`:
+    /// `code` is one of the [`crate::bounds`] codes, or'ed with [`crate::bounds::UNSIGNED`]
+    /// when `x` holds an unsigned value (so `x` ≥ 2⁶³ prints as such). The three
+    /// `PANIC_INDEX`/`PANIC_SLICE_*` entry points above are shorthands for signed operands.
+    pub const PANIC_BOUNDS: &str = "rgo_panic_bounds";
+    /// `fn(g, re: f64, im: f64)`: `panic(v)` with a `complex128` value (a `complex64` may
+    /// also go through [`PANIC_BASIC`] with the real part's `f32` bits in the low half of
+    /// `bits` and the imaginary part's in the high half).
+    pub const PANIC_COMPLEX: &str = "rgo_panic_complex";
+    /// `fn(g, ptr, len)`: an unrecoverable runtime failure, `fatal error: msg`, exit 2
+    /// (Go's `throw`). Does not return.
+    pub const THROW: &str = "rgo_throw";
 
     /// Strings.
     /// `fn(g, out: *mut GoString, parts: *const GoString, n: i64)`: concatenation.
@@ -122,6 +134,68 @@ pub mod entry {
     /// `fn(g, size: u64, align: u64) -> *mut u8`: zeroed heap memory. (Type descriptors with
     /// pointer bitmaps replace `align` when the GC arrives.)
     pub const ALLOC: &str = "rgo_alloc";
+
+    /// Every entry point above, for binding checks (the runtime's symbol table must define
+    /// exactly these names).
+    pub const ALL: &[&str] = &[
+        START,
+        POLL,
+        PRINTLOCK,
+        PRINTUNLOCK,
+        PRINTINT,
+        PRINTUINT,
+        PRINTFLOAT,
+        PRINTCOMPLEX,
+        PRINTBOOL,
+        PRINTSTRING,
+        PRINTPOINTER,
+        PRINTSP,
+        PRINTNL,
+        PANIC_STRING,
+        PANIC_BASIC,
+        PANIC_DIVIDE,
+        PANIC_SHIFT,
+        PANIC_INDEX,
+        PANIC_SLICE_CAP,
+        PANIC_SLICE_LEN,
+        PANIC_SLICE_B,
+        PANIC_NIL,
+        PANIC_BOUNDS,
+        PANIC_COMPLEX,
+        THROW,
+        CONCAT_STRINGS,
+        CMP_STRING,
+        INT_STRING,
+        SLICEBYTE_TO_STRING,
+        STRING_TO_SLICEBYTE,
+        DECODE_RUNE,
+        ALLOC,
+    ];
+}
+
+/// Codes of [`entry::PANIC_BOUNDS`], numbered as Go's `boundsErrorCode`. `x` and `y` are the
+/// operands named in each message.
+pub mod bounds {
+    /// `s[x]`: `index out of range [x] with length y`.
+    pub const INDEX: u32 = 0;
+    /// `s[?:x]` against `len`: `slice bounds out of range [:x] with length y`.
+    pub const SLICE_ALEN: u32 = 1;
+    /// `s[?:x]` against `cap`: `slice bounds out of range [:x] with capacity y`.
+    pub const SLICE_ACAP: u32 = 2;
+    /// `s[x:y]` with `x > y`: `slice bounds out of range [x:y]`.
+    pub const SLICE_B: u32 = 3;
+    /// `s[?:?:x]` against `len`: `slice bounds out of range [::x] with length y`.
+    pub const SLICE3_ALEN: u32 = 4;
+    /// `s[?:?:x]` against `cap`: `slice bounds out of range [::x] with capacity y`.
+    pub const SLICE3_ACAP: u32 = 5;
+    /// `s[?:x:y]` with `x > y`: `slice bounds out of range [:x:y]`.
+    pub const SLICE3_B: u32 = 6;
+    /// `s[x:y:?]` with `x > y`: `slice bounds out of range [x:y:]`.
+    pub const SLICE3_C: u32 = 7;
+    /// `(*[x]T)(s)`: `cannot convert slice with length y to pointer to array with length x`.
+    pub const CONVERT: u32 = 8;
+    /// Or'ed into the code when `x` is an unsigned value.
+    pub const UNSIGNED: u32 = 0x100;
 }
 
 /// Kinds as Go's reflect.Kind numbers them (runtime._type.kind low bits).

@@ -1,14 +1,105 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! rgo-runtime: the Go runtime of rgo, written in Rust.
+//!
+//! Generated code calls into this crate through the `extern "C"` entry points whose names
+//! and signatures are written down in `rgo_abi::entry`. The crate is built both as an rlib
+//! (linked into the `rgo` binary, whose JIT binds the entry points through [`symbols`]) and
+//! as a staticlib (linked into executables written by `rgo build`).
+//!
+//! The structure follows Go's own runtime, one mechanism per module:
+//!
+//! | module      | Go counterpart            | what it holds                                        |
+//! |-------------|---------------------------|------------------------------------------------------|
+//! | [`g`]       | runtime2.go               | G (goroutine), M (OS thread), their states, TLS      |
+//! | [`stack`]   | stack.go                  | goroutine stack reservations, the stack pool         |
+//! | [`context`] | asm_amd64.s               | gogo / mcall / systemstack context switches          |
+//! | [`proc`]    | proc.go                   | preemption poll (scheduler to come)                  |
+//! | [`start`]   | proc.go (schedinit, main) | process start-up and exit                            |
+//! | [`print`]   | print.go                  | `print`/`println` with gc's formats                  |
+//! | [`panic`]   | panic.go, error.go        | panics, runtime errors, fatal errors                 |
+//! | [`signal`]  | signal_unix.go            | synchronous signals: faults, traps, stack overflow   |
+//! | [`string`]  | string.go, utf8.go        | string routines                                      |
+//! | [`malloc`]  | malloc.go                 | heap allocation (a placeholder for now)              |
+//! | [`lock`]    | lock_futex.go             | the runtime's futex mutex                            |
+//!
+//! Target: linux/amd64 only (the context switch and signal code are x86-64 specific).
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+compile_error!("rgo-runtime supports linux/amd64 only");
+
+pub mod context;
+pub mod g;
+pub mod lock;
+pub mod malloc;
+pub mod panic;
+pub mod print;
+pub mod proc;
+pub mod signal;
+pub mod stack;
+pub mod start;
+pub mod string;
+
+pub use g::{GStatus, Gobuf, G, M};
+pub use start::{start, MainFn};
+pub use string::{GoSlice, GoString};
+
+use rgo_abi::entry;
+
+/// Every runtime entry point that generated code may call, by its `rgo_abi::entry` name,
+/// with its address. The JIT defines these symbols from this table (the `rgo` binary does
+/// not export its symbols dynamically). The set of names is exactly `rgo_abi::entry::ALL`.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    vec![
+        (entry::START, start::rgo_rt_start as *const u8),
+        (entry::POLL, proc::rgo_poll as *const u8),
+        (entry::PRINTLOCK, print::rgo_printlock as *const u8),
+        (entry::PRINTUNLOCK, print::rgo_printunlock as *const u8),
+        (entry::PRINTINT, print::rgo_printint as *const u8),
+        (entry::PRINTUINT, print::rgo_printuint as *const u8),
+        (entry::PRINTFLOAT, print::rgo_printfloat as *const u8),
+        (entry::PRINTCOMPLEX, print::rgo_printcomplex as *const u8),
+        (entry::PRINTBOOL, print::rgo_printbool as *const u8),
+        (entry::PRINTSTRING, print::rgo_printstring as *const u8),
+        (entry::PRINTPOINTER, print::rgo_printpointer as *const u8),
+        (entry::PRINTSP, print::rgo_printsp as *const u8),
+        (entry::PRINTNL, print::rgo_printnl as *const u8),
+        (entry::PANIC_STRING, panic::rgo_panic_string as *const u8),
+        (entry::PANIC_BASIC, panic::rgo_panic_basic as *const u8),
+        (entry::PANIC_DIVIDE, panic::rgo_panic_divide as *const u8),
+        (entry::PANIC_SHIFT, panic::rgo_panic_shift as *const u8),
+        (entry::PANIC_INDEX, panic::rgo_panic_index as *const u8),
+        (
+            entry::PANIC_SLICE_CAP,
+            panic::rgo_panic_slice_acap as *const u8,
+        ),
+        (
+            entry::PANIC_SLICE_LEN,
+            panic::rgo_panic_slice_alen as *const u8,
+        ),
+        (entry::PANIC_SLICE_B, panic::rgo_panic_slice_b as *const u8),
+        (entry::PANIC_NIL, panic::rgo_panic_nil as *const u8),
+        (entry::PANIC_BOUNDS, panic::rgo_panic_bounds as *const u8),
+        (entry::PANIC_COMPLEX, panic::rgo_panic_complex as *const u8),
+        (entry::THROW, panic::rgo_throw as *const u8),
+        (
+            entry::CONCAT_STRINGS,
+            string::rgo_concatstrings as *const u8,
+        ),
+        (entry::CMP_STRING, string::rgo_cmpstring as *const u8),
+        (entry::INT_STRING, string::rgo_intstring as *const u8),
+        (
+            entry::SLICEBYTE_TO_STRING,
+            string::rgo_slicebytetostring as *const u8,
+        ),
+        (
+            entry::STRING_TO_SLICEBYTE,
+            string::rgo_stringtoslicebyte as *const u8,
+        ),
+        (entry::DECODE_RUNE, string::rgo_decoderune as *const u8),
+        (entry::ALLOC, malloc::rgo_alloc as *const u8),
+    ]
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+mod tests;

@@ -1,0 +1,600 @@
+//! Panics, run-time errors and fatal errors (Go's panic.go and error.go).
+//!
+//! Two ways to die, as in Go:
+//!
+//! * A **panic** (`panic(v)`, or a run-time error such as an index out of range) is a value
+//!   travelling up the goroutine's stack. [`gopanic`] pushes a [`Panic`] record on the G's
+//!   panic chain, and — once defer/recover exist — runs the goroutine's deferred calls,
+//!   any of which may recover it. A panic nobody recovers reaches [`fatalpanic`], which
+//!   prints the chain (`panic: v`, with ` [recovered]` on re-panicked ones), the
+//!   `[signal …]` line when a fault caused it, a blank line and the goroutine header
+//!   (`goroutine 1 [running]:`), and exits with status 2.
+//! * A **fatal error** ([`throw`]: the runtime itself is in trouble — stack overflow,
+//!   deadlock, corrupted state) cannot be recovered: it prints `fatal error: msg`, the same
+//!   trailer, and exits with status 2.
+//!
+//! Run-time errors are [`RuntimeError`] values (in Go, values of `runtime.Error`), whose
+//! text is gc's: `runtime error: index out of range [5] with length 3`. Until interfaces
+//! exist a panic's value is a [`PanicValue`] that knows how to print itself as gc's
+//! `printpanicval` would; later it gains an interface variant (type descriptor + data) and
+//! run-time errors become real `runtime.Error` values a recover can return.
+//!
+//! Printing happens on the system stack under the print lock, and allocates nothing.
+//! A second failure while printing prints `panic during panic` and exits; a third gives
+//! up sooner (Go's `m.dying` levels).
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use rgo_abi::{bounds, Kind};
+
+use crate::g::{getg, getm, is_g0, GStatus, G};
+use crate::lock::Mutex;
+use crate::print::{
+    print_bool, print_bytes, print_complex, print_float, print_hex, print_int, print_str,
+    print_uint, printlock, printunlock,
+};
+
+/// A failed index or slice expression (Go's `boundsError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoundsError {
+    /// The offending operand (interpreted as unsigned unless `signed`).
+    pub x: i64,
+    /// The length, capacity or other bound it was checked against (never negative).
+    pub y: i64,
+    pub signed: bool,
+    /// One of `rgo_abi::bounds` codes (without the UNSIGNED flag).
+    pub code: u32,
+}
+
+impl BoundsError {
+    /// Prints the message after `runtime error: `.
+    fn print(&self) {
+        let negative = self.signed && self.x < 0;
+        // Go's texts: '%x' and '%y' stand for the operands.
+        let fmt: &str = match (self.code, negative) {
+            (bounds::INDEX, false) => "index out of range [%x] with length %y",
+            (bounds::INDEX, true) => "index out of range [%x]",
+            (bounds::SLICE_ALEN, false) => "slice bounds out of range [:%x] with length %y",
+            (bounds::SLICE_ALEN, true) => "slice bounds out of range [:%x]",
+            (bounds::SLICE_ACAP, false) => "slice bounds out of range [:%x] with capacity %y",
+            (bounds::SLICE_ACAP, true) => "slice bounds out of range [:%x]",
+            (bounds::SLICE_B, false) => "slice bounds out of range [%x:%y]",
+            (bounds::SLICE_B, true) => "slice bounds out of range [%x:]",
+            (bounds::SLICE3_ALEN, false) => "slice bounds out of range [::%x] with length %y",
+            (bounds::SLICE3_ALEN, true) => "slice bounds out of range [::%x]",
+            (bounds::SLICE3_ACAP, false) => "slice bounds out of range [::%x] with capacity %y",
+            (bounds::SLICE3_ACAP, true) => "slice bounds out of range [::%x]",
+            (bounds::SLICE3_B, false) => "slice bounds out of range [:%x:%y]",
+            (bounds::SLICE3_B, true) => "slice bounds out of range [:%x:]",
+            (bounds::SLICE3_C, false) => "slice bounds out of range [%x:%y:]",
+            (bounds::SLICE3_C, true) => "slice bounds out of range [%x::]",
+            (bounds::CONVERT, _) => {
+                "cannot convert slice with length %y to pointer to array with length %x"
+            }
+            _ => "index out of range [%x] with length %y",
+        };
+        let b = fmt.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' && i + 1 < b.len() {
+                print_bytes(&b[start..i]);
+                match b[i + 1] {
+                    b'x' if self.signed => print_int(self.x),
+                    b'x' => print_uint(self.x as u64),
+                    _ => print_int(self.y),
+                }
+                i += 2;
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        print_bytes(&b[start..]);
+    }
+}
+
+/// A run-time error (a `runtime.Error` in Go).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeError {
+    /// `integer divide by zero`
+    DivideByZero,
+    /// `integer overflow`
+    Overflow,
+    /// `floating point error`
+    FloatError,
+    /// `negative shift amount`
+    NegativeShift,
+    /// `invalid memory address or nil pointer dereference`
+    NilDeref,
+    /// Index and slice bounds.
+    Bounds(BoundsError),
+    /// Go's `errorString`: printed as `runtime error: ` + text.
+    Message(&'static str),
+    /// Go's `plainError`: printed as the text alone (e.g. `assignment to entry in nil map`).
+    Plain(&'static str),
+}
+
+impl RuntimeError {
+    /// Prints the error's text (what its `Error()` method returns).
+    pub fn print(&self) {
+        if let RuntimeError::Plain(s) = self {
+            print_str(s);
+            return;
+        }
+        print_str("runtime error: ");
+        match self {
+            RuntimeError::DivideByZero => print_str("integer divide by zero"),
+            RuntimeError::Overflow => print_str("integer overflow"),
+            RuntimeError::FloatError => print_str("floating point error"),
+            RuntimeError::NegativeShift => print_str("negative shift amount"),
+            RuntimeError::NilDeref => {
+                print_str("invalid memory address or nil pointer dereference")
+            }
+            RuntimeError::Bounds(b) => b.print(),
+            RuntimeError::Message(s) => print_str(s),
+            RuntimeError::Plain(_) => {}
+        }
+    }
+}
+
+/// The value a panic carries.
+#[derive(Clone, Copy, Debug)]
+pub enum PanicValue {
+    /// `panic(nil)`.
+    Nil,
+    /// A string (bytes owned by the Go program: static data or the heap).
+    String { ptr: *const u8, len: usize },
+    /// A value of a basic kind other than string and complex128: its bits (see
+    /// `rgo_abi::entry::PANIC_BASIC`).
+    Basic { kind: Kind, bits: u64 },
+    /// A complex128 (or widened complex64).
+    Complex { re: f64, im: f64 },
+    /// A run-time error.
+    Error(RuntimeError),
+}
+
+impl PanicValue {
+    /// Prints the value as gc's `printpanicval` does.
+    pub fn print(&self) {
+        match *self {
+            PanicValue::Nil => print_str("nil"),
+            PanicValue::String { ptr, len } => {
+                if !ptr.is_null() && len > 0 {
+                    // SAFETY: a panic's string points to the Go string's live bytes.
+                    print_bytes(unsafe { core::slice::from_raw_parts(ptr, len) });
+                }
+            }
+            PanicValue::Basic { kind, bits } => print_basic(kind, bits),
+            PanicValue::Complex { re, im } => print_complex(re, im),
+            PanicValue::Error(e) => e.print(),
+        }
+    }
+}
+
+fn print_basic(kind: Kind, bits: u64) {
+    match kind {
+        Kind::Invalid => print_str("nil"),
+        Kind::Bool => print_bool(bits & 0xff != 0),
+        Kind::Int | Kind::Int64 => print_int(bits as i64),
+        Kind::Int8 => print_int(bits as u8 as i8 as i64),
+        Kind::Int16 => print_int(bits as u16 as i16 as i64),
+        Kind::Int32 => print_int(bits as u32 as i32 as i64),
+        Kind::Uint | Kind::Uint64 | Kind::Uintptr => print_uint(bits),
+        Kind::Uint8 => print_uint(bits as u8 as u64),
+        Kind::Uint16 => print_uint(bits as u16 as u64),
+        Kind::Uint32 => print_uint(bits as u32 as u64),
+        Kind::Float32 => print_float(f32::from_bits(bits as u32) as f64),
+        Kind::Float64 => print_float(f64::from_bits(bits)),
+        Kind::Complex64 => print_complex(
+            f32::from_bits(bits as u32) as f64,
+            f32::from_bits((bits >> 32) as u32) as f64,
+        ),
+        // Not basic values: gc prints "(TYPE) ADDR"; without a type descriptor we can only
+        // name the kind.
+        _ => {
+            print_str("(");
+            print_str(kind_name(kind));
+            print_str(") ");
+            print_hex(bits);
+        }
+    }
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Array => "array",
+        Kind::Chan => "chan",
+        Kind::Func => "func",
+        Kind::Interface => "interface",
+        Kind::Map => "map",
+        Kind::Pointer => "ptr",
+        Kind::Slice => "slice",
+        Kind::String => "string",
+        Kind::Struct => "struct",
+        Kind::UnsafePointer => "unsafe.Pointer",
+        Kind::Complex128 => "complex128",
+        _ => "?",
+    }
+}
+
+/// One active panic (Go's `_panic`), linked from `G::panic`, innermost first. Lives on
+/// the stack of the [`gopanic`] call that created it.
+#[repr(C)]
+pub struct Panic {
+    pub arg: PanicValue,
+    /// The panic that was in progress when this one started (a deferred call panicked).
+    pub link: *mut Panic,
+    /// A deferred call recovered this panic.
+    pub recovered: bool,
+    /// A later panic ran over this one's deferred calls.
+    pub aborted: bool,
+    /// This is runtime.Goexit, not a real panic.
+    pub goexit: bool,
+}
+
+/// Number of Ms printing a fatal error (Go's `panicking`). Later, a main goroutine
+/// returning while this is non-zero waits for the printer to exit the process.
+pub static PANICKING: AtomicU32 = AtomicU32::new(0);
+
+/// Serialises fatal error reports; held until the process exits.
+static PANIC_LOCK: Mutex = Mutex::new();
+
+/// `dying` level for threads that are not Ms.
+static NON_M_DYING: AtomicU32 = AtomicU32::new(0);
+
+/// Starts a panic with value `arg` on goroutine `g` (Go's gopanic).
+///
+/// # Safety
+/// `g` must be the running goroutine, or null to mean the current thread's g.
+pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
+    let g = if g.is_null() { getg() } else { g };
+    let mut p = Panic {
+        arg,
+        link: core::ptr::null_mut(),
+        recovered: false,
+        aborted: false,
+        goexit: false,
+    };
+    if !g.is_null() {
+        // SAFETY: g is the running goroutine; its panic chain is only touched by itself.
+        unsafe {
+            p.link = (*g).panic;
+            (*g).panic = &mut p;
+        }
+    }
+    // defer/recover hook: run `g`'s deferred calls here, most recent first. A deferred
+    // call that recovers marks `p.recovered`, and the unwinder then resumes execution at
+    // the landing pad of the frame that deferred it instead of reaching fatalpanic.
+    // SAFETY: g is null or valid, and `p` stays alive: fatalpanic does not return.
+    unsafe { fatalpanic(g) }
+}
+
+/// Panics with a run-time error (Go's `panic(boundsError{…})`, `panicdivide`, …).
+///
+/// # Safety
+/// As for [`gopanic`].
+pub unsafe fn panic_error(g: *mut G, e: RuntimeError) -> ! {
+    // SAFETY: forwarded contract.
+    unsafe { gopanic(g, PanicValue::Error(e)) }
+}
+
+/// Prints an unrecovered panic chain with the trailer and exits 2 (Go's fatalpanic).
+///
+/// # Safety
+/// `g` must be null or a valid G whose panic chain is live.
+unsafe fn fatalpanic(g: *mut G) -> ! {
+    crate::context::systemstack(|| {
+        printlock();
+        if startpanic() && !g.is_null() {
+            // SAFETY: g is valid; its panic chain consists of live Panic records.
+            unsafe { printpanics((*g).panic) };
+        }
+        dopanic(g);
+        printunlock();
+    });
+    exit(2)
+}
+
+/// Prints `p`'s chain, oldest first.
+///
+/// # Safety
+/// `p` must be null or a live Panic whose links are live.
+unsafe fn printpanics(p: *mut Panic) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: by contract.
+    let p = unsafe { &*p };
+    if !p.link.is_null() {
+        // SAFETY: by contract.
+        unsafe {
+            printpanics(p.link);
+            if !(*p.link).goexit {
+                print_str("\t");
+            }
+        }
+    }
+    if p.goexit {
+        return;
+    }
+    print_str("panic: ");
+    p.arg.print();
+    if p.recovered {
+        print_str(" [recovered]");
+    }
+    print_str("\n");
+}
+
+fn dying_level() -> &'static AtomicU32 {
+    let m = getm();
+    if m.is_null() {
+        &NON_M_DYING
+    } else {
+        // SAFETY: an M lives forever; `dying` is only touched by its own thread. Viewing
+        // the u32 field as an AtomicU32 is sound (same size and alignment).
+        unsafe { AtomicU32::from_ptr(&raw mut (*m).dying) }
+    }
+}
+
+/// Prepares for a fatal report (Go's startpanic_m). Returns whether the panic values
+/// should be printed.
+fn startpanic() -> bool {
+    let dying = dying_level();
+    match dying.load(Ordering::Relaxed) {
+        0 => {
+            dying.store(1, Ordering::Relaxed);
+            PANICKING.fetch_add(1, Ordering::SeqCst);
+            PANIC_LOCK.lock();
+            true
+        }
+        1 => {
+            dying.store(2, Ordering::Relaxed);
+            print_str("panic during panic\n");
+            false
+        }
+        2 => {
+            dying.store(3, Ordering::Relaxed);
+            print_str("stack trace unavailable\n");
+            exit(4)
+        }
+        _ => exit(5),
+    }
+}
+
+/// Prints the part of a fatal report after the message: the signal line, and the
+/// goroutine header (Go's dopanic_m; tracebacks will go here).
+fn dopanic(g: *mut G) {
+    if g.is_null() {
+        return;
+    }
+    // SAFETY: g is a valid G (the failing goroutine or g0); its m, if any, is valid.
+    unsafe {
+        if (*g).sig != 0 {
+            print_str("[signal ");
+            match crate::signal::signame((*g).sig) {
+                Some(name) => print_str(name),
+                None => print_hex((*g).sig as u64),
+            }
+            print_str(" code=");
+            print_hex((*g).sigcode0 as u64);
+            print_str(" addr=");
+            print_hex((*g).sigcode1 as u64);
+            print_str(" pc=");
+            print_hex((*g).sigpc as u64);
+            print_str("]\n");
+        }
+        let shown = if is_g0(g) { (*(*g).m).curg } else { g };
+        if !shown.is_null() {
+            print_str("\n");
+            goroutineheader(shown);
+        }
+    }
+}
+
+/// Prints `goroutine N [status]:`.
+///
+/// # Safety
+/// `g` must be a valid G.
+pub unsafe fn goroutineheader(g: *mut G) {
+    // SAFETY: by contract.
+    let (goid, status) = unsafe { ((*g).goid, (*g).status()) };
+    print_str("goroutine ");
+    print_int(goid);
+    print_str(" [");
+    match GStatus::from_u32(status) {
+        Some(s) => print_str(s.name()),
+        None => print_str("???"),
+    }
+    print_str("]:\n");
+}
+
+/// A fatal error: prints `fatal error: msg` and the trailer, exits 2 (Go's throw).
+pub fn throw(msg: &str) -> ! {
+    throw_bytes(msg.as_bytes())
+}
+
+/// [`throw`] with a message given as bytes.
+pub fn throw_bytes(msg: &[u8]) -> ! {
+    printlock();
+    print_str("fatal error: ");
+    print_bytes(msg);
+    print_str("\n");
+    fatalthrow(getg())
+}
+
+/// The trailer of a fatal error for goroutine `g` (Go's fatalthrow): exits 2.
+pub fn fatalthrow(g: *mut G) -> ! {
+    let m = getm();
+    if !m.is_null() {
+        // SAFETY: this thread's M; `throwing` is only touched by its own thread.
+        unsafe {
+            if (*m).throwing == 0 {
+                (*m).throwing = 1;
+            }
+        }
+    }
+    printlock();
+    startpanic();
+    dopanic(g);
+    exit(2)
+}
+
+/// Ends the process with `code` at once, as Go's exit does (no atexit handlers, no
+/// unwinding).
+pub fn exit(code: i32) -> ! {
+    // SAFETY: _exit has no preconditions and does not return.
+    unsafe { libc::_exit(code) }
+}
+
+// ---- entry points (rgo_abi::entry::PANIC_* and THROW) ----
+//
+// Safety of every entry point taking `g`: `g` is the calling goroutine (generated code
+// passes its own g), or null to mean the current thread's g.
+
+/// `panic(s)` with a string value.
+///
+/// # Safety
+/// See above; `ptr` must point to `len` readable bytes that stay alive (a Go string).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_string(g: *mut G, ptr: *const u8, len: i64) -> ! {
+    let v = PanicValue::String {
+        ptr,
+        len: len.max(0) as usize,
+    };
+    // SAFETY: see above.
+    unsafe { gopanic(g, v) }
+}
+
+/// `panic(v)` for a basic-kind value `v` other than string (see `rgo_abi::entry`).
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_basic(g: *mut G, kind: i32, bits: u64) -> ! {
+    let kind = if (0..=26).contains(&kind) {
+        Kind::from_u8(kind as u8)
+    } else {
+        Kind::Invalid
+    };
+    // SAFETY: see above.
+    unsafe { gopanic(g, PanicValue::Basic { kind, bits }) }
+}
+
+/// `panic(v)` for a complex128 value.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_complex(g: *mut G, re: f64, im: f64) -> ! {
+    // SAFETY: see above.
+    unsafe { gopanic(g, PanicValue::Complex { re, im }) }
+}
+
+/// `runtime error: integer divide by zero`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_divide(g: *mut G) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::DivideByZero) }
+}
+
+/// `runtime error: negative shift amount`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_shift(g: *mut G) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::NegativeShift) }
+}
+
+/// `runtime error: invalid memory address or nil pointer dereference`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_nil(g: *mut G) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::NilDeref) }
+}
+
+/// # Safety
+/// As for [`gopanic`].
+unsafe fn panic_bounds(g: *mut G, x: i64, y: i64, code: u32) -> ! {
+    let e = BoundsError {
+        x,
+        y,
+        signed: code & bounds::UNSIGNED == 0,
+        code: code & !bounds::UNSIGNED,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { panic_error(g, RuntimeError::Bounds(e)) }
+}
+
+/// `index out of range [index] with length len`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_index(g: *mut G, index: i64, len: i64) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_bounds(g, index, len, bounds::INDEX) }
+}
+
+/// `slice bounds out of range [:hi] with capacity cap`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_slice_acap(g: *mut G, hi: i64, cap: i64) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_bounds(g, hi, cap, bounds::SLICE_ACAP) }
+}
+
+/// `slice bounds out of range [:hi] with length len`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_slice_alen(g: *mut G, hi: i64, len: i64) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_bounds(g, hi, len, bounds::SLICE_ALEN) }
+}
+
+/// `slice bounds out of range [lo:hi]`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_slice_b(g: *mut G, lo: i64, hi: i64) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_bounds(g, lo, hi, bounds::SLICE_B) }
+}
+
+/// Any bounds failure: `code` is an `rgo_abi::bounds` code, possibly with `UNSIGNED`.
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_bounds(g: *mut G, x: i64, y: i64, code: u32) -> ! {
+    // SAFETY: see above.
+    unsafe { panic_bounds(g, x, y, code) }
+}
+
+/// `fatal error: msg`.
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_throw(_g: *mut G, ptr: *const u8, len: i64) -> ! {
+    let msg: &[u8] = if ptr.is_null() || len <= 0 {
+        &[]
+    } else {
+        // SAFETY: by contract.
+        unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+    };
+    throw_bytes(msg)
+}
