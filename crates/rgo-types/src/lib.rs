@@ -4,11 +4,14 @@
 //! objects every name denotes and, per expression, its type and constant value — or the
 //! list of type errors in gc's wording and positions.
 
+pub mod check;
 pub mod constant;
 pub mod info;
 pub mod objects;
 pub mod types;
+pub mod universe;
 
+pub use check::{check_package, check_package_with, expr_string, Importer};
 pub use constant::ConstValue;
 pub use info::{Info, Initializer, Mode, Package, Selection, SelectionKind, TypeAndValue};
 pub use objects::{Builtin, ObjId, ObjKind, Object, VarKind};

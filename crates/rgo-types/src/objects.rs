@@ -53,7 +53,9 @@ pub enum ObjKind {
     Var(VarKind),
     /// A function or method; for a method `recv` is the receiver type as declared (`T`
     /// or `*T`). `decl` indexes the package's function declarations (see `Info::funcs`).
-    Func { recv: Option<TypeId> },
+    Func {
+        recv: Option<TypeId>,
+    },
     Builtin(Builtin),
     Nil,
     Label,

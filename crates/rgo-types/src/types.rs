@@ -113,10 +113,16 @@ impl BasicKind {
         matches!(self, Uint | Uint8 | Uint16 | Uint32 | Uint64 | Uintptr)
     }
     pub fn is_float(self) -> bool {
-        matches!(self, BasicKind::Float32 | BasicKind::Float64 | BasicKind::UntypedFloat)
+        matches!(
+            self,
+            BasicKind::Float32 | BasicKind::Float64 | BasicKind::UntypedFloat
+        )
     }
     pub fn is_complex(self) -> bool {
-        matches!(self, BasicKind::Complex64 | BasicKind::Complex128 | BasicKind::UntypedComplex)
+        matches!(
+            self,
+            BasicKind::Complex64 | BasicKind::Complex128 | BasicKind::UntypedComplex
+        )
     }
     pub fn is_numeric(self) -> bool {
         self.is_integer() || self.is_float() || self.is_complex()
@@ -199,9 +205,18 @@ pub enum Type {
     Basic(BasicKind),
     Pointer(TypeId),
     Slice(TypeId),
-    Array { len: u64, elem: TypeId },
-    Map { key: TypeId, value: TypeId },
-    Chan { dir: ChanDir, elem: TypeId },
+    Array {
+        len: u64,
+        elem: TypeId,
+    },
+    Map {
+        key: TypeId,
+        value: TypeId,
+    },
+    Chan {
+        dir: ChanDir,
+        elem: TypeId,
+    },
     Struct(Vec<StructField>),
     Signature(Signature),
     Interface(Interface),
@@ -366,6 +381,14 @@ impl TypeTable {
         id
     }
 
+    /// Sets a type parameter's constraint once it has been checked (constraints may refer
+    /// to the type parameters themselves, so they are created first).
+    pub fn set_type_param_constraint(&mut self, n: u32, constraint: TypeId) {
+        if let Some(tp) = self.tparams.get_mut(n as usize) {
+            tp.constraint = constraint;
+        }
+    }
+
     pub fn get(&self, id: TypeId) -> &Type {
         &self.types[id.0 as usize]
     }
@@ -394,7 +417,8 @@ impl TypeTable {
     /// The underlying type (spec "Underlying types"): follows `Named` links. For a type
     /// parameter this is its constraint interface's underlying type.
     pub fn underlying(&self, mut id: TypeId) -> TypeId {
-        loop {
+        // Bounded: an ill-formed chain (which the checker reports) must not hang.
+        for _ in 0..1000 {
             match self.get(id) {
                 Type::Named(n) => {
                     let u = self.named[*n as usize].underlying;
@@ -407,6 +431,7 @@ impl TypeTable {
                 _ => return id,
             }
         }
+        basic::INVALID
     }
 
     pub fn under(&self, id: TypeId) -> &Type {
@@ -438,8 +463,14 @@ mod tests {
     fn predeclared_ids_match_kinds() {
         let t = TypeTable::new();
         assert_eq!(t.get(basic::INT), &Type::Basic(BasicKind::Int));
-        assert_eq!(t.get(basic::UNTYPED_NIL), &Type::Basic(BasicKind::UntypedNil));
-        assert_eq!(t.get(basic::UNSAFE_POINTER), &Type::Basic(BasicKind::UnsafePointer));
+        assert_eq!(
+            t.get(basic::UNTYPED_NIL),
+            &Type::Basic(BasicKind::UntypedNil)
+        );
+        assert_eq!(
+            t.get(basic::UNSAFE_POINTER),
+            &Type::Basic(BasicKind::UnsafePointer)
+        );
     }
 
     #[test]
