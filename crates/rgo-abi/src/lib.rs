@@ -32,6 +32,8 @@ pub mod slice {
 /// - `PREEMPT`: a word that is non-zero when the scheduler or the GC wants this goroutine
 ///   to stop at its next poll (function entry and loop back-edges); the poll calls
 ///   [`entry::POLL`].
+pub mod lang;
+pub mod mem;
 pub mod typ;
 
 pub mod g {

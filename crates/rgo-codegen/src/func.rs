@@ -23,9 +23,7 @@ use num_traits::ToPrimitive;
 use rgo_abi::entry as rt;
 use rgo_syntax::ast::{self, BinOp, Expr, ExprKind, Stmt, StmtKind, UnOp};
 use rgo_syntax::Pos;
-use rgo_types::{
-    basic, BasicKind, Builtin, ConstValue, Mode, ObjId, ObjKind, Type, TypeId,
-};
+use rgo_types::{basic, BasicKind, Builtin, ConstValue, Mode, ObjId, ObjKind, Type, TypeId};
 
 use crate::layout::{default_kind, parts, Part};
 use crate::{CgError, Ctx};
@@ -244,7 +242,11 @@ pub(crate) fn lower_entry<M: Module>(
 /// `STACK_OVERFLOW` below it; the runtime's signal handler reports the overflow).
 fn install_stack_limit(b: &mut FunctionBuilder<'_>, _g: Value) {
     let vmctx = b.create_global_value(GlobalValueData::VMContext);
-    let flags = b.func.dfg.mem_flags.insert_unchecked(trusted().with_readonly());
+    let flags = b
+        .func
+        .dfg
+        .mem_flags
+        .insert_unchecked(trusted().with_readonly());
     let limit = b.create_global_value(GlobalValueData::Load {
         base: vmctx,
         offset: rgo_abi::g::STACKGUARD.into(),
@@ -281,7 +283,7 @@ fn int_bits(v: &BigInt) -> i64 {
 }
 
 fn rat_f64(r: &num_rational::BigRational) -> f64 {
-    r.to_f64().unwrap_or(f64::NAN)
+    rgo_types::constant::rat_to_f64(r)
 }
 
 impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
@@ -347,10 +349,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     }
 
     fn call_rt(&mut self, name: &'static str, args: &[Value]) -> R<Option<Value>> {
-        let id = self
-            .cx
-            .rt_func(name)
-            .map_err(|e| self.err(Pos(0), e))?;
+        let id = self.cx.rt_func(name).map_err(|e| self.err(Pos(0), e))?;
         let r = self.func_ref(id);
         let inst = self.b.ins().call(r, args);
         if crate::rt::is_noreturn(name) {
@@ -848,12 +847,10 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     }
 
     fn expr(&mut self, e: &Expr) -> R<Val> {
-        let tv = self
-            .cx
-            .pkg
-            .tv(e.id)
-            .cloned()
-            .ok_or_else(|| self.err(e.pos, "internal compiler error: expression has no type"))?;
+        let tv =
+            self.cx.pkg.tv(e.id).cloned().ok_or_else(|| {
+                self.err(e.pos, "internal compiler error: expression has no type")
+            })?;
         if let Mode::Constant(c) = &tv.mode {
             return self.constant(c, tv.typ, e.pos);
         }
@@ -958,7 +955,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         let kind = self.kind_of(ty);
         Ok(match c {
             ConstValue::Bool(v) => vec![self.b.ins().iconst(I8, *v as i64)],
-            ConstValue::String(s) => self.string_const(s.as_bytes())?,
+            ConstValue::String(s) => self.string_const(&rgo_types::constant::const_bytes(s))?,
             ConstValue::Int(v) => match ps.as_slice() {
                 [p] if p.ty == F32 => vec![self.b.ins().f32const(v.to_f64().unwrap_or(0.0) as f32)],
                 [p] if p.ty == F64 => vec![self.b.ins().f64const(v.to_f64().unwrap_or(0.0))],
@@ -1080,9 +1077,9 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         if matches!(op, Shl | Shr) {
             return self.shift(op, xt, yt, a[0], bv[0]).map(|v| vec![v]);
         }
-        let k = self
-            .kind_of(rt_ty)
-            .ok_or_else(|| self.unsupported(pos, &format!("operator {} on this type", op.as_str())))?;
+        let k = self.kind_of(rt_ty).ok_or_else(|| {
+            self.unsupported(pos, &format!("operator {} on this type", op.as_str()))
+        })?;
         if k == BasicKind::String && op == Add {
             return self.concat(&[a, bv]);
         }
@@ -1108,7 +1105,11 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
                 Or => ins.bor(x, y),
                 Xor => ins.bxor(x, y),
                 AndNot => ins.band_not(x, y),
-                Div | Rem => return self.int_div(op == Rem, k.is_unsigned(), x, y).map(|v| vec![v]),
+                Div | Rem => {
+                    return self
+                        .int_div(op == Rem, k.is_unsigned(), x, y)
+                        .map(|v| vec![v])
+                }
                 _ => return Err(self.unsupported(pos, &format!("operator {}", op.as_str()))),
             }
         }])
@@ -1193,7 +1194,15 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         })
     }
 
-    fn compare(&mut self, op: BinOp, xt: TypeId, _yt: TypeId, a: Val, bv: Val, pos: Pos) -> R<Value> {
+    fn compare(
+        &mut self,
+        op: BinOp,
+        xt: TypeId,
+        _yt: TypeId,
+        a: Val,
+        bv: Val,
+        pos: Pos,
+    ) -> R<Value> {
         use BinOp::*;
         let k = self.kind_of(xt);
         match k {
@@ -1272,14 +1281,18 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     /// Concatenates strings through the runtime (one allocation for the whole result).
     fn concat(&mut self, strs: &[Val]) -> R<Val> {
         let n = strs.len() as u32;
-        let slot = self.b.create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
-            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
-            16 * n + 16,
-            3,
-        ));
+        let slot = self
+            .b
+            .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                16 * n + 16,
+                3,
+            ));
         for (i, s) in strs.iter().enumerate() {
             self.b.ins().stack_store(I64, s[0], slot, (16 * i) as i32);
-            self.b.ins().stack_store(I64, s[1], slot, (16 * i + 8) as i32);
+            self.b
+                .ins()
+                .stack_store(I64, s[1], slot, (16 * i + 8) as i32);
         }
         let out = 16 * n as i32;
         let out_addr = self.b.ins().stack_addr(I64, slot, out);
@@ -1569,11 +1582,13 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
 
     /// Calls a runtime routine that writes a string result through an out pointer.
     fn runtime_string(&mut self, name: &'static str, args: &[Value]) -> R<Val> {
-        let slot = self.b.create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
-            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
-            16,
-            3,
-        ));
+        let slot = self
+            .b
+            .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                16,
+                3,
+            ));
         let out = self.b.ins().stack_addr(I64, slot, 0);
         let mut all = vec![self.g, out];
         all.extend_from_slice(args);
@@ -1608,4 +1623,3 @@ fn abi_kind(k: BasicKind) -> rgo_abi::Kind {
         _ => Kind::Invalid,
     }
 }
-

@@ -51,18 +51,11 @@ pub fn layout(t: &TypeTable, ty: TypeId) -> Layout {
             };
             Layout { size, align }
         }
-        Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => Layout {
-            size: 8,
-            align: 8,
-        },
-        Type::Slice(_) => Layout {
-            size: 24,
-            align: 8,
-        },
-        Type::Interface(_) => Layout {
-            size: 16,
-            align: 8,
-        },
+        Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
+            Layout { size: 8, align: 8 }
+        }
+        Type::Slice(_) => Layout { size: 24, align: 8 },
+        Type::Interface(_) => Layout { size: 16, align: 8 },
         Type::Array { len, elem } => {
             let e = layout(t, *elem);
             Layout {
@@ -212,7 +205,10 @@ mod tests {
         assert_eq!(p, vec![0, 8, 16]);
         // struct { x int32; y struct{} } is padded to 8 (trailing zero-size field).
         let empty = t.intern(Type::Struct(vec![]));
-        let s2 = t.intern(Type::Struct(vec![field("x", basic::INT32), field("y", empty)]));
+        let s2 = t.intern(Type::Struct(vec![
+            field("x", basic::INT32),
+            field("y", empty),
+        ]));
         assert_eq!(layout(&t, s2), Layout { size: 8, align: 4 });
     }
 

@@ -126,9 +126,7 @@ impl<'a, M: Module> Ctx<'a, M> {
         let mut contents = bytes.to_vec();
         contents.push(0);
         d.define(contents.into_boxed_slice());
-        self.module
-            .define_data(id, &d)
-            .map_err(|e| e.to_string())?;
+        self.module.define_data(id, &d).map_err(|e| e.to_string())?;
         self.strings.insert(bytes.to_vec(), id);
         Ok(id)
     }

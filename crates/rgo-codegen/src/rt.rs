@@ -29,6 +29,9 @@ pub fn signature_of(name: &str) -> Option<(&'static [Type], &'static [Type])> {
         {
             (&[I64, I64, I64], NONE)
         }
+        n if n == e::PANIC_BOUNDS => (&[I64, I64, I64, I32], NONE),
+        n if n == e::PANIC_COMPLEX => (&[I64, F64, F64], NONE),
+        n if n == e::THROW => (&[I64, I64, I64], NONE),
         n if n == e::CONCAT_STRINGS => (&[I64, I64, I64, I64], NONE),
         n if n == e::CMP_STRING => (&[I64, I64, I64, I64], &[I64]),
         n if n == e::INT_STRING => (&[I64, I64, I64], NONE),
@@ -44,13 +47,31 @@ pub fn signature_of(name: &str) -> Option<(&'static [Type], &'static [Type])> {
 
 /// Entry points that never return (panics and fatal errors).
 pub fn is_noreturn(name: &str) -> bool {
-    name.starts_with("rgo_panic")
+    name.starts_with("rgo_panic") || name == e::THROW
 }
 
 pub fn make_signature(name: &str, cc: CallConv) -> Signature {
-    let (params, results) = signature_of(name).unwrap_or_else(|| panic!("unknown runtime entry point {name}"));
+    let (params, results) =
+        signature_of(name).unwrap_or_else(|| panic!("unknown runtime entry point {name}"));
     let mut sig = Signature::new(cc);
     sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
-    sig.returns.extend(results.iter().map(|&t| AbiParam::new(t)));
+    sig.returns
+        .extend(results.iter().map(|&t| AbiParam::new(t)));
     sig
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_runtime_entry_point_has_a_signature() {
+        let all = rgo_abi::entry::ALL
+            .iter()
+            .chain(rgo_abi::mem::ALL)
+            .chain(rgo_abi::lang::ALL);
+        for name in all {
+            assert!(signature_of(name).is_some(), "no signature for {name}");
+        }
+    }
 }

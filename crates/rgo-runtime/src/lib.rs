@@ -30,8 +30,10 @@ compile_error!("rgo-runtime supports linux/amd64 only");
 
 pub mod context;
 pub mod g;
+pub mod lang;
 pub mod lock;
 pub mod malloc;
+pub mod mem;
 pub mod panic;
 pub mod print;
 pub mod proc;
@@ -48,9 +50,10 @@ use rgo_abi::entry;
 
 /// Every runtime entry point that generated code may call, by its `rgo_abi::entry` name,
 /// with its address. The JIT defines these symbols from this table (the `rgo` binary does
-/// not export its symbols dynamically). The set of names is exactly `rgo_abi::entry::ALL`.
+/// not export its symbols dynamically). The set of names is exactly `rgo_abi::entry::ALL`, `rgo_abi::mem::ALL` and
+/// `rgo_abi::lang::ALL`.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
-    vec![
+    let mut v = vec![
         (entry::START, start::rgo_rt_start as *const u8),
         (entry::POLL, proc::rgo_poll as *const u8),
         (entry::PRINTLOCK, print::rgo_printlock as *const u8),
@@ -98,7 +101,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ),
         (entry::DECODE_RUNE, string::rgo_decoderune as *const u8),
         (entry::ALLOC, malloc::rgo_alloc as *const u8),
-    ]
+    ];
+    v.extend(mem::symbols());
+    v.extend(lang::symbols());
+    v
 }
 
 #[cfg(test)]
