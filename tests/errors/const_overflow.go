@@ -1,0 +1,8 @@
+package main
+
+func main() {
+	var b byte = 300
+	const c int8 = 128
+	x := uint8(256)
+	println(b, c, x)
+}
