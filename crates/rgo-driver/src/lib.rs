@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, Module};
+use cranelift_module::default_libcall_names;
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use rgo_syntax::{ast, SourceFile};
 use rgo_types::Package;
@@ -75,7 +75,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Failure> {
     }
     let mut sources = Vec::new();
     for p in paths {
-        let text = std::fs::read(p).map_err(|e| Failure::compile(format!("open {}: {}", p.display(), io_reason(&e))))?;
+        let text = std::fs::read(p)
+            .map_err(|e| Failure::compile(format!("open {}: {}", p.display(), io_reason(&e))))?;
         let text = String::from_utf8_lossy(&text).into_owned();
         sources.push(SourceFile::new(p.display().to_string(), text));
     }
@@ -95,7 +96,11 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Failure> {
         if f.package.name != "main" {
             return Err(Failure::compile(format!(
                 "package {} is not a main package",
-                if i == 0 { &f.package.name } else { &files[0].package.name }
+                if i == 0 {
+                    &f.package.name
+                } else {
+                    &files[0].package.name
+                }
             )));
         }
     }
@@ -167,7 +172,10 @@ pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
     let mut argv_owned: Vec<CString> = Vec::new();
     let name = paths[0].with_extension("");
     argv_owned.push(CString::new(name.display().to_string()).unwrap_or_default());
-    argv_owned.extend(args.iter().map(|a| CString::new(a.as_str()).unwrap_or_default()));
+    argv_owned.extend(
+        args.iter()
+            .map(|a| CString::new(a.as_str()).unwrap_or_default()),
+    );
     let mut argv: Vec<*const u8> = argv_owned.iter().map(|c| c.as_ptr() as *const u8).collect();
     argv.push(std::ptr::null());
     type StartFn = unsafe extern "C" fn(i32, *const *const u8, *const u8) -> !;
@@ -190,7 +198,8 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut module = ObjectModule::new(builder);
     let entry = rgo_codegen::compile(&mut module, &prog.package, &prog.files)
         .map_err(|errs| codegen_failure(&prog, errs))?;
-    rgo_codegen::define_c_main(&mut module, entry).map_err(|e| Failure::compile(format!("rgo: {e}")))?;
+    rgo_codegen::define_c_main(&mut module, entry)
+        .map_err(|e| Failure::compile(format!("rgo: {e}")))?;
     let product = module.finish();
     let bytes = product
         .emit()
@@ -221,7 +230,9 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
             o.status,
             String::from_utf8_lossy(&o.stderr)
         ))),
-        Err(e) => Err(Failure::compile(format!("rgo: cannot run the linker cc: {e}"))),
+        Err(e) => Err(Failure::compile(format!(
+            "rgo: cannot run the linker cc: {e}"
+        ))),
     }
 }
 

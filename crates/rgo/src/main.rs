@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "rgo", about = "rgo compiles and runs Go programs", disable_version_flag = true)]
+#[command(
+    name = "rgo",
+    about = "rgo compiles and runs Go programs",
+    disable_version_flag = true
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -67,9 +71,8 @@ fn main() -> ExitCode {
             fail(rgo_driver::run(&files, &args[n..]))
         }
         Cmd::Build { output, files } => {
-            let out = output.unwrap_or_else(|| {
-                PathBuf::from(files[0].file_stem().unwrap_or_default())
-            });
+            let out =
+                output.unwrap_or_else(|| PathBuf::from(files[0].file_stem().unwrap_or_default()));
             match rgo_driver::build(&files, &out) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(f) => fail(f),
