@@ -328,18 +328,18 @@ impl<'a> Checker<'a> {
             have.join(", "),
             want.join(", ")
         );
+        // gc reports at the first extra argument, else at the last argument, else at the
+        // start of the call.
         if too_many && args.len() > params.len() {
             self.error_at_expr(&args[params.len()], msg);
+        } else if let Some(last) = args.last() {
+            self.error_at_expr(last, msg);
         } else {
-            let rparen = match &call.kind {
-                ExprKind::Call { .. } => self.call_rparen(call),
-                _ => call.pos,
-            };
-            self.error(rparen, msg);
+            self.error_at_expr(call, msg);
         }
     }
 
-    /// Position of a call's closing parenthesis (gc reports missing arguments there).
+    /// Position of a call's closing parenthesis (gc reports a conversion's missing argument there).
     fn call_rparen(&self, call: &'a Expr) -> rgo_syntax::Pos {
         // The AST does not record `)`; scan the source from the last argument (or `(`).
         let Some((sf, _)) = self.files.get(self.file) else {

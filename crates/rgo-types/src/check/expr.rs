@@ -1200,6 +1200,15 @@ impl<'a> Checker<'a> {
                             .and_then(|s| s.get(&sel.name).copied())
                     };
                     let Some(t) = target else {
+                        // An importer may know a package exists without being able to
+                        // load it (an empty scope): say so rather than "undefined".
+                        if self.pkg_scopes.get(&path).is_some_and(|s| s.is_empty()) {
+                            self.error(
+                                sel.pos,
+                                format!("rgo: package {path} cannot be compiled yet (needed for {pn}.{})", sel.name),
+                            );
+                            return Operand::invalid(ex);
+                        }
                         self.error(sel.pos, format!("undefined: {}.{}", pn, sel.name));
                         return Operand::invalid(ex);
                     };
