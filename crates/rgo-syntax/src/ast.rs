@@ -357,7 +357,11 @@ pub enum CommOp {
     /// `case ch <- v:`
     Send { ch: Expr, value: Expr },
     /// `case <-ch:`, `case x = <-ch:`, `case x, ok := <-ch:`; `recv` is the `<-ch` expression.
-    Recv { lhs: Vec<Expr>, define: bool, recv: Expr },
+    Recv {
+        lhs: Vec<Expr>,
+        define: bool,
+        recv: Expr,
+    },
 }
 
 #[derive(Clone, Debug)]

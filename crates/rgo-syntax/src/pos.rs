@@ -12,6 +12,9 @@ pub struct SourceFile {
     pub name: String,
     pub src: String,
     line_starts: Vec<u32>,
+    /// Offsets in `src` of the U+FFFD characters that stand for invalid UTF-8 bytes of the
+    /// original file (see [`SourceFile::from_bytes`]); the scanner reports each one.
+    invalid_utf8: Vec<u32>,
 }
 
 impl SourceFile {
@@ -27,14 +30,37 @@ impl SourceFile {
             name: name.into(),
             src,
             line_starts,
+            invalid_utf8: Vec::new(),
         }
+    }
+
+    /// Builds a source file from raw bytes: each byte that is not part of valid UTF-8 becomes
+    /// U+FFFD and is remembered, so the parser can report gc's "invalid UTF-8 encoding".
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> SourceFile {
+        let mut src = String::with_capacity(bytes.len());
+        let mut invalid = Vec::new();
+        for chunk in bytes.utf8_chunks() {
+            src.push_str(chunk.valid());
+            for _ in chunk.invalid() {
+                invalid.push(src.len() as u32);
+                src.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        let mut f = SourceFile::new(name, src);
+        f.invalid_utf8 = invalid;
+        f
+    }
+
+    /// Whether the character at `pos` replaced an invalid UTF-8 byte.
+    pub fn is_invalid_utf8(&self, pos: Pos) -> bool {
+        self.invalid_utf8.binary_search(&pos.0).is_ok()
     }
 
     /// 1-based line and byte column of `pos`.
     pub fn line_col(&self, pos: Pos) -> (u32, u32) {
         let line = match self.line_starts.binary_search(&pos.0) {
             Ok(i) => i,
-            Err(i) => i - 1,
+            Err(i) => i.saturating_sub(1),
         };
         (line as u32 + 1, pos.0 - self.line_starts[line] + 1)
     }
@@ -80,5 +106,14 @@ mod tests {
         assert_eq!(f.line_col(Pos(3)), (2, 1));
         assert_eq!(f.line_col(Pos(4)), (2, 2));
         assert_eq!(f.line_col(Pos(6)), (3, 1));
+    }
+
+    #[test]
+    fn from_bytes_marks_invalid_utf8() {
+        let f = SourceFile::from_bytes("a.go", b"a\xffb\xc3");
+        assert_eq!(f.src, "a\u{fffd}b\u{fffd}");
+        assert!(f.is_invalid_utf8(Pos(1)));
+        assert!(f.is_invalid_utf8(Pos(5)));
+        assert!(!f.is_invalid_utf8(Pos(4)));
     }
 }
