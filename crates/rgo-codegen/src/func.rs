@@ -1399,12 +1399,30 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     fn builtin(&mut self, b: Builtin, args: &[Expr], pos: Pos) -> R<Val> {
         match b {
             Builtin::Print | Builtin::Println => {
+                // Operands are evaluated before anything is printed; a single multi-value
+                // call prints each of its results.
+                let mut operands: Vec<(TypeId, Val)> = Vec::new();
+                for a in args {
+                    let t = self.type_of(a)?;
+                    let v = self.expr(a)?;
+                    match self.types().get(t).clone() {
+                        Type::Tuple(elems) => {
+                            let mut off = 0;
+                            for et in elems {
+                                let n = parts(self.types(), et).len();
+                                operands.push((et, v[off..off + n].to_vec()));
+                                off += n;
+                            }
+                        }
+                        _ => operands.push((t, v)),
+                    }
+                }
                 self.call_rt(rt::PRINTLOCK, &[])?;
-                for (i, a) in args.iter().enumerate() {
+                for (i, (t, v)) in operands.into_iter().enumerate() {
                     if i > 0 && b == Builtin::Println {
                         self.call_rt(rt::PRINTSP, &[])?;
                     }
-                    self.print_value(a)?;
+                    self.print_value(t, v, pos)?;
                 }
                 if b == Builtin::Println {
                     self.call_rt(rt::PRINTNL, &[])?;
@@ -1453,15 +1471,13 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         }
     }
 
-    fn print_value(&mut self, a: &Expr) -> R<()> {
-        let t = self.type_of(a)?;
-        let v = self.expr(a)?;
+    fn print_value(&mut self, t: TypeId, v: Val, pos: Pos) -> R<()> {
         let k = match self.types().under(t) {
             Type::Basic(k) => default_kind(*k),
             Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
                 BasicKind::UnsafePointer
             }
-            _ => return Err(self.unsupported(a.pos, "printing this type")),
+            _ => return Err(self.unsupported(pos, "printing this type")),
         };
         match k {
             BasicKind::Bool => {
@@ -1479,7 +1495,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
                 let im = self.widen_float(v[1]);
                 self.call_rt(rt::PRINTCOMPLEX, &[re, im])?;
             }
-            BasicKind::UnsafePointer | BasicKind::Uintptr => {
+            BasicKind::UnsafePointer => {
                 self.call_rt(rt::PRINTPOINTER, &[v[0]])?;
             }
             k if k.is_unsigned() => {
