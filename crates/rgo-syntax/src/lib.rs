@@ -5,7 +5,13 @@
 //!
 //! The scanner, the parser and the branch checks follow gc's cmd/compile/internal/syntax,
 //! so that errors carry gc's exact wording and positions; [`format_error`] prints them as
-//! gc does.
+//! gc does. A few errors gc's type checker reports about shapes this AST cannot hold (a
+//! non-name left of `:=`, a malformed select case, ...) are reported here too, and, as in
+//! gc, only for files without syntax errors.
+//!
+//! Build the [`SourceFile`] with [`SourceFile::from_bytes`] so that invalid UTF-8 in the
+//! file is reported as gc reports it. [`printer::expr_string`] renders an expression the
+//! way gc quotes it in messages; [`literal`] decodes string and rune literals.
 
 pub mod ast;
 mod branches;

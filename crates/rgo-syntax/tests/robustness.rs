@@ -96,13 +96,50 @@ fn every_prefix() {
 #[test]
 fn random_mutations() {
     const PIECES: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", ",", ";", "\n", ".", "...", "<-", ":=", "=", "*", "~",
-        "|", "func", "type", "if", "for", "case", "chan", "interface", "`", "\"", "'", "/*",
-        "//", "0x", "_", "\\", "\u{0}", "\u{feff}", "é", "range", "else", "go",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ";",
+        "\n",
+        ".",
+        "...",
+        "<-",
+        ":=",
+        "=",
+        "*",
+        "~",
+        "|",
+        "func",
+        "type",
+        "if",
+        "for",
+        "case",
+        "chan",
+        "interface",
+        "`",
+        "\"",
+        "'",
+        "/*",
+        "//",
+        "0x",
+        "_",
+        "\\",
+        "\u{0}",
+        "\u{feff}",
+        "é",
+        "range",
+        "else",
+        "go",
     ];
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut rand = move |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n.max(1)
     };
     for _ in 0..3000 {
