@@ -1,12 +1,16 @@
 //! Memory layout of Go types on linux/amd64, and how a value of each type travels through
 //! generated code.
 //!
-//! A Go value is handled as a list of scalar *parts* (Cranelift values): an `int` is one
-//! `i64`, a string `{ptr i64, len i64}`, a slice three `i64`s, a complex128 two `f64`s, a
-//! struct the concatenation of its fields' parts. Parameters, results and SSA variables carry
-//! these parts directly (Go's register ABI flattens the same way); when a value lives in
-//! memory each part sits at its recorded offset. Sizes, alignments and offsets follow gc's
-//! rules so that type descriptors and `unsafe.Sizeof` agree with gc.
+//! Types fall into two classes:
+//! - *register types* travel as a list of scalar *parts* (Cranelift values): an `int` is one
+//!   `i64`, a string `{ptr, len}`, a slice `{ptr, len, cap}`, an interface two words, a
+//!   complex128 two `f64`s. In memory each part sits at its recorded offset.
+//! - *memory types* (structs and arrays) always live in memory; in generated code their value
+//!   is one `i64`: the address of the bytes. Whoever needs the value to stay unchanged while
+//!   other code runs (a call argument, a tuple assignment) copies it first.
+//!
+//! Sizes, alignments and offsets follow gc's rules so that type descriptors and
+//! `unsafe.Sizeof` agree with gc.
 
 use cranelift_codegen::ir::types;
 use cranelift_codegen::ir::Type as ClType;
@@ -101,7 +105,29 @@ pub fn default_kind(k: BasicKind) -> BasicKind {
     }
 }
 
-/// The scalar parts of a value of type `ty`, in memory order.
+/// Structs and arrays: values handled by address (see the module comment).
+pub fn is_mem(t: &TypeTable, ty: TypeId) -> bool {
+    matches!(t.under(ty), Type::Struct(_) | Type::Array { .. })
+}
+
+/// Offset of field `i` of a struct type.
+pub fn field_offset(t: &TypeTable, ty: TypeId, i: usize) -> u64 {
+    let mut off = 0u64;
+    if let Type::Struct(fields) = t.under(ty) {
+        for (k, f) in fields.iter().enumerate() {
+            let l = layout(t, f.typ);
+            off = off.next_multiple_of(l.align);
+            if k == i {
+                return off;
+            }
+            off += l.size;
+        }
+    }
+    off
+}
+
+/// The parts a value of type `ty` travels as: for register types their scalar parts in
+/// memory order; for memory types one `i64` address.
 pub fn parts(t: &TypeTable, ty: TypeId) -> Vec<Part> {
     let mut out = Vec::new();
     push_parts(t, ty, 0, &mut out);
@@ -109,6 +135,13 @@ pub fn parts(t: &TypeTable, ty: TypeId) -> Vec<Part> {
 }
 
 fn push_parts(t: &TypeTable, ty: TypeId, base: u32, out: &mut Vec<Part>) {
+    if is_mem(t, ty) {
+        out.push(Part {
+            offset: base,
+            ty: types::I64,
+        });
+        return;
+    }
     let word = |out: &mut Vec<Part>, n: u32| {
         for i in 0..n {
             out.push(Part {
@@ -151,21 +184,7 @@ fn push_parts(t: &TypeTable, ty: TypeId, base: u32, out: &mut Vec<Part>) {
         }
         Type::Slice(_) => word(out, 3),
         Type::Interface(_) => word(out, 2),
-        Type::Array { len, elem } => {
-            let size = layout(t, *elem).size as u32;
-            for i in 0..*len as u32 {
-                push_parts(t, *elem, base + i * size, out);
-            }
-        }
-        Type::Struct(fields) => {
-            let mut off = 0u64;
-            for f in fields {
-                let l = layout(t, f.typ);
-                off = off.next_multiple_of(l.align);
-                push_parts(t, f.typ, base + off as u32, out);
-                off += l.size;
-            }
-        }
+        Type::Array { .. } | Type::Struct(_) => {}
         Type::Tuple(elems) => {
             for &e in elems {
                 push_parts(t, e, base, out);
@@ -201,8 +220,10 @@ mod tests {
             field("c", basic::INT16),
         ]));
         assert_eq!(layout(&t, s), Layout { size: 24, align: 8 });
-        let p: Vec<u32> = parts(&t, s).iter().map(|p| p.offset).collect();
-        assert_eq!(p, vec![0, 8, 16]);
+        let offs: Vec<u64> = (0..3).map(|i| field_offset(&t, s, i)).collect();
+        assert_eq!(offs, vec![0, 8, 16]);
+        assert!(is_mem(&t, s));
+        assert_eq!(parts(&t, s).len(), 1);
         // struct { x int32; y struct{} } is padded to 8 (trailing zero-size field).
         let empty = t.intern(Type::Struct(vec![]));
         let s2 = t.intern(Type::Struct(vec![

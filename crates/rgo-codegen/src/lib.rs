@@ -76,24 +76,39 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub rt: HashMap<&'static str, FuncId>,
     /// String literal data, deduplicated by content.
     pub strings: HashMap<Vec<u8>, DataId>,
+    /// Package-level variable initialisers by expression id.
+    pub init_exprs: HashMap<ast::NodeId, (usize, &'a ast::Expr)>,
+    /// Functions compiled from function literals, by the literal's expression id.
+    pub lit_funcs: HashMap<ast::NodeId, FuncId>,
+    /// Static closure objects `{code}` of top-level functions used as values.
+    pub funcvals: HashMap<FuncId, DataId>,
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
-    pub fn go_signature(&self, sig_ty: TypeId) -> Signature {
+    /// The Cranelift signature of a Go function or method (see docs/ARCHITECTURE.md,
+    /// "Calling conventions"): `g`, the closure context, one result pointer per
+    /// memory-typed result, the receiver, the parameters; register-typed results return.
+    pub fn go_signature(&self, sig_ty: TypeId, recv: Option<TypeId>) -> Signature {
+        let t = &self.pkg.types;
         let mut sig = Signature::new(CallConv::Tail);
         sig.params.push(AbiParam::special(
             types::I64,
             cranelift_codegen::ir::ArgumentPurpose::VMContext,
         ));
-        if let Type::Signature(s) = self.pkg.types.get(sig_ty) {
-            for &p in &s.params {
-                for part in parts(&self.pkg.types, p) {
-                    sig.params.push(AbiParam::new(part.ty));
+        sig.params.push(AbiParam::new(types::I64));
+        if let Type::Signature(s) = t.get(sig_ty) {
+            for &r in &s.results {
+                if layout::is_mem(t, r) {
+                    sig.params.push(AbiParam::new(types::I64));
+                } else {
+                    for part in parts(t, r) {
+                        sig.returns.push(AbiParam::new(part.ty));
+                    }
                 }
             }
-            for &r in &s.results {
-                for part in parts(&self.pkg.types, r) {
-                    sig.returns.push(AbiParam::new(part.ty));
+            for p in recv.iter().chain(&s.params) {
+                for part in parts(t, *p) {
+                    sig.params.push(AbiParam::new(part.ty));
                 }
             }
         }
@@ -110,6 +125,25 @@ impl<'a, M: Module> Ctx<'a, M> {
             .declare_function(name, Linkage::Import, &sig)
             .map_err(|e| e.to_string())?;
         self.rt.insert(name, id);
+        Ok(id)
+    }
+
+    /// The static closure object of a top-level function used as a value.
+    pub fn funcval_data(&mut self, f: FuncId) -> Result<DataId, String> {
+        if let Some(&id) = self.funcvals.get(&f) {
+            return Ok(id);
+        }
+        let id = self
+            .module
+            .declare_anonymous_data(false, false)
+            .map_err(|e| e.to_string())?;
+        let mut d = DataDescription::new();
+        d.define_zeroinit(8);
+        d.set_align(8);
+        let fref = self.module.declare_func_in_data(f, &mut d);
+        d.write_function_addr(0, fref);
+        self.module.define_data(id, &d).map_err(|e| e.to_string())?;
+        self.funcvals.insert(f, id);
         Ok(id)
     }
 
@@ -179,6 +213,9 @@ pub fn compile<M: Module>(
         globals: HashMap::new(),
         rt: HashMap::new(),
         strings: HashMap::new(),
+        init_exprs: HashMap::new(),
+        lit_funcs: HashMap::new(),
+        funcvals: HashMap::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -211,7 +248,11 @@ pub fn compile<M: Module>(
                         None => continue,
                     };
                     let name = func_symbol(pkg, obj, fd, &mut init_index);
-                    let sig = cx.go_signature(pkg.obj(obj).typ);
+                    let recv = match pkg.obj(obj).kind {
+                        ObjKind::Func { recv } => recv,
+                        _ => None,
+                    };
+                    let sig = cx.go_signature(pkg.obj(obj).typ, recv);
                     let id = cx
                         .module
                         .declare_function(&name, Linkage::Local, &sig)
@@ -225,6 +266,9 @@ pub fn compile<M: Module>(
                     decls.push((fi, fd, obj));
                 }
                 ast::Decl::Var(vd) => {
+                    for v in &vd.values {
+                        cx.init_exprs.insert(v.id, (fi, v));
+                    }
                     for n in &vd.names {
                         let Some(&obj) = pkg.info.defs.get(&n.id) else {
                             continue;
@@ -268,24 +312,56 @@ pub fn compile<M: Module>(
     let mut fctx = FunctionBuilderContext::new();
     let mut errors = Vec::new();
     for (fi, fd, obj) in decls {
-        let id = cx.funcs[&obj];
-        match func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, fd, obj) {
-            Ok(()) => {
-                if let Err(e) = cx.module.define_function(id, &mut ctx) {
-                    errors.push(CgError {
-                        file: fi,
-                        pos: fd.pos,
-                        msg: format!("internal compiler error: {e:?}"),
-                    });
+        let Some(body) = &fd.body else {
+            errors.push(CgError {
+                file: fi,
+                pos: fd.pos,
+                msg: format!("missing function body for {}", fd.name.name),
+            });
+            continue;
+        };
+        let info = func::escape::analyze(pkg, fd.recv.as_ref(), &fd.sig, body);
+        // Function literals become functions of their own, named as gc names them.
+        let parent = cx
+            .module
+            .declarations()
+            .get_function_decl(cx.funcs[&obj])
+            .name
+            .clone()
+            .unwrap_or_default();
+        for (i, lit) in info.lits.iter().enumerate() {
+            let sig_ty = pkg.tv(lit.id).map(|tv| tv.typ).unwrap_or(rgo_types::basic::INVALID);
+            let sig = cx.go_signature(sig_ty, None);
+            let id = cx
+                .module
+                .declare_function(&format!("{parent}.func{}", i + 1), Linkage::Local, &sig)
+                .map_err(|e| internal(e.to_string()))?;
+            cx.lit_funcs.insert(lit.id, id);
+        }
+        let mut bodies = vec![(func::Body::Decl(fd), cx.funcs[&obj], fd.pos)];
+        for lit in &info.lits {
+            let caps = info.captures.get(&lit.id).map(|v| &v[..]).unwrap_or(&[]);
+            bodies.push((func::Body::Lit(lit, caps), cx.lit_funcs[&lit.id], lit.pos));
+        }
+        for (body, id, pos) in bodies {
+            match func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, body, id, &info) {
+                Ok(()) => {
+                    if let Err(e) = cx.module.define_function(id, &mut ctx) {
+                        errors.push(CgError {
+                            file: fi,
+                            pos,
+                            msg: format!("internal compiler error: {e:?}"),
+                        });
+                    }
+                }
+                Err(e) => {
+                    errors.push(e);
+                    // The builder was abandoned mid-function; start the next one afresh.
+                    fctx = FunctionBuilderContext::new();
                 }
             }
-            Err(e) => {
-                errors.push(e);
-                // The builder was abandoned mid-function; start the next one afresh.
-                fctx = FunctionBuilderContext::new();
-            }
+            cx.module.clear_context(&mut ctx);
         }
-        cx.module.clear_context(&mut ctx);
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -5,6 +5,7 @@ use cranelift_codegen::ir::types::{F64, I32, I64, I8};
 use cranelift_codegen::ir::{AbiParam, Signature, Type};
 use cranelift_codegen::isa::CallConv;
 use rgo_abi::entry as e;
+use rgo_abi::lang as l;
 
 /// `(params, results)` of a runtime entry point.
 pub fn signature_of(name: &str) -> Option<(&'static [Type], &'static [Type])> {
@@ -41,6 +42,8 @@ pub fn signature_of(name: &str) -> Option<(&'static [Type], &'static [Type])> {
         n if n == e::DECODE_RUNE => (&[I64, I64, I64], &[I64]),
         n if n == e::ALLOC => (&[I64, I64, I64], &[I64]),
         n if n == e::START => (&[I32, I64, I64], NONE),
+        n if n == l::MAKESLICE => (&[I64, I64, I64, I64, I64], &[I64]),
+        n if n == l::GROWSLICE => (&[I64, I64, I64, I64, I64, I64, I64, I64], NONE),
         _ => return None,
     })
 }

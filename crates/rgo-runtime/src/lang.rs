@@ -7,6 +7,7 @@
 //! | [`alg`]      | alg.go, hash64.go    | the seeded hash, per-kind hash/equal, descriptor walker |
 //! | [`map`]      | map.go, map_fast*.go | hash maps: buckets, growth, iteration                  |
 //! | [`iface`]    | iface.go, error.go   | itabs and their cache, type assertions, conversions    |
+//! | [`slice`]    | slice.go             | `make` and `append` growth for slices                  |
 //!
 //! Entry points and the layouts generated code relies on are written down in
 //! `rgo_abi::lang`; [`symbols`] binds every one of them.
@@ -14,6 +15,7 @@
 pub mod alg;
 pub mod iface;
 pub mod map;
+pub mod slice;
 pub mod typedesc;
 
 #[cfg(test)]
@@ -61,6 +63,8 @@ pub(crate) fn panic_plain_g(g: *mut G, msg: &'static str) -> ! {
 /// Entry points of the language support, for [`crate::symbols`].
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     vec![
+        (abi::MAKESLICE, slice::rgo_makeslice as *const u8),
+        (abi::GROWSLICE, slice::rgo_growslice as *const u8),
         (abi::MEMEQUAL0, alg::rgo_memequal0 as *const u8),
         (abi::MEMEQUAL8, alg::rgo_memequal8 as *const u8),
         (abi::MEMEQUAL16, alg::rgo_memequal16 as *const u8),

@@ -1,0 +1,600 @@
+//! Calls: Go functions, builtins, conversions, print.
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::types::{self, F32, F64, I32, I64, I8};
+use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_module::Module;
+use rgo_abi::entry as rt;
+use rgo_syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use rgo_syntax::Pos;
+use rgo_types::{BasicKind, Builtin, ConstValue, Mode, ObjId, ObjKind, SelectionKind, Type, TypeId};
+use cranelift_module::FuncId;
+
+use super::{int_bits, rat_f64, trusted, FnLower, Val, R};
+use crate::layout::{default_kind, layout, parts};
+
+impl<M: Module> FnLower<'_, '_, '_, M> {
+    pub(super) fn call(&mut self, e: &Expr, fun: &Expr, args: &[Expr], dots: bool, ty: TypeId) -> R<Val> {
+        let ftv = self
+            .cx
+            .pkg
+            .tv(fun.id)
+            .cloned()
+            .ok_or_else(|| self.err(fun.pos, "internal compiler error: callee has no type"))?;
+        match ftv.mode {
+            Mode::Type => return self.conversion(&args[0], ty, e.pos),
+            Mode::Builtin => {
+                let obj = self.callee_obj(fun);
+                if let Some(ObjKind::Builtin(b)) = obj.map(|o| self.cx.pkg.obj(o).kind.clone()) {
+                    return self.builtin(b, args, dots, e.pos);
+                }
+                return Err(self.unsupported(e.pos, "this builtin"));
+            }
+            _ => {}
+        }
+        let fun_ty = self.type_of(fun)?;
+        let sig = match self.types().under(fun_ty) {
+            Type::Signature(sig) => sig.clone(),
+            _ => return Err(self.err(fun.pos, "internal compiler error: callee is not a function")),
+        };
+        // The callee: a top-level function, a method (with its receiver), or a func value.
+        enum Callee {
+            Direct(FuncId),
+            Value(Value),
+        }
+        let mut recv: Option<Val> = None;
+        let callee = match self.callee_obj(fun) {
+            Some(o) if matches!(self.cx.pkg.obj(o).kind, ObjKind::Func { recv: None }) => {
+                match self.cx.funcs.get(&o) {
+                    Some(&f) => Callee::Direct(f),
+                    None => return Err(self.unsupported(e.pos, "calls of this function")),
+                }
+            }
+            _ => match self.method_call(fun)? {
+                Some((f, r)) => {
+                    recv = Some(r);
+                    Callee::Direct(f)
+                }
+                None => {
+                    let fv = self.expr(fun)?[0];
+                    self.nil_check(fv)?;
+                    Callee::Value(fv)
+                }
+            },
+        };
+        let closure = match callee {
+            Callee::Value(fv) => fv,
+            Callee::Direct(_) => self.b.ins().iconst(I64, 0),
+        };
+        let mut vals = vec![self.g, closure];
+        // Memory-typed results are written into temporaries the caller provides.
+        let mut result_tmps = Vec::new();
+        for &r in &sig.results {
+            if self.is_mem(r) {
+                let t = self.stack_temp(r);
+                result_tmps.push(t);
+                vals.push(t);
+            }
+        }
+        if let Some(r) = recv {
+            vals.extend(r);
+        }
+        if args.len() == 1 && matches!(self.types().get(self.type_of(&args[0])?), Type::Tuple(_)) {
+            if sig.variadic {
+                return Err(self.unsupported(e.pos, "multi-value arguments to a variadic function"));
+            }
+            let v = self.expr(&args[0])?;
+            vals.extend(self.copy_tuple(self.type_of(&args[0])?, v));
+        } else if sig.variadic && !dots {
+            // The trailing arguments become a new slice: `f(a, b, c)` for `f(a T, xs ...U)`.
+            let fixed = sig.params.len() - 1;
+            for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
+                let v = self.expr(a)?;
+                vals.extend(self.stable_copy(pt, v));
+            }
+            let slice_ty = sig.params[fixed];
+            vals.extend(self.slice_of(slice_ty, &args[fixed..])?);
+        } else {
+            for (a, &pt) in args.iter().zip(&sig.params) {
+                let v = self.expr(a)?;
+                vals.extend(self.stable_copy(pt, v));
+            }
+        }
+        let inst = match callee {
+            Callee::Direct(fid) => {
+                let r = self.func_ref(fid);
+                self.b.ins().call(r, &vals)
+            }
+            Callee::Value(fv) => {
+                let code = self.b.ins().load(I64, trusted(), fv, 0);
+                let csig = self.cx.go_signature(fun_ty, None);
+                let sref = self.b.import_signature(csig);
+                self.b.ins().call_indirect(sref, code, &vals)
+            }
+        };
+        let rets = self.b.inst_results(inst).to_vec();
+        // Reassemble the results in order: registers from the call, memory from the temps.
+        let mut out = Vec::new();
+        let (mut ri, mut ti) = (0, 0);
+        for &r in &sig.results {
+            if self.is_mem(r) {
+                out.push(result_tmps[ti]);
+                ti += 1;
+            } else {
+                let n = parts(self.types(), r).len();
+                out.extend_from_slice(&rets[ri..ri + n]);
+                ri += n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Copies the memory-typed elements of a multi-value result so they stay unchanged.
+    fn copy_tuple(&mut self, tuple: TypeId, v: Val) -> Val {
+        let Type::Tuple(elems) = self.types().get(tuple).clone() else {
+            return v;
+        };
+        let mut out = Vec::new();
+        let mut off = 0;
+        for t in elems {
+            let n = parts(self.types(), t).len();
+            let part = v[off..off + n].to_vec();
+            off += n;
+            out.extend(self.stable_copy(t, part));
+        }
+        out
+    }
+
+    /// For `x.m(...)` with a statically known method: the method's function and the
+    /// receiver argument (address or value as the method declares, through embedded fields
+    /// and with the implicit `&x`/`*x`). `None` when `fun` is not such a method.
+    fn method_call(&mut self, fun: &Expr) -> R<Option<(FuncId, Val)>> {
+        let ExprKind::Selector(x, _) = &fun.kind else {
+            return Ok(None);
+        };
+        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id).cloned() else {
+            return Ok(None);
+        };
+        if sel.kind != SelectionKind::MethodVal {
+            return Ok(None);
+        }
+        let ObjKind::Func { recv: Some(recv_ty) } = self.cx.pkg.obj(sel.obj).kind else {
+            return Err(self.unsupported(fun.pos, "interface method calls"));
+        };
+        let Some(&fid) = self.cx.funcs.get(&sel.obj) else {
+            return Err(self.unsupported(fun.pos, "calls of this method"));
+        };
+        let wants_ptr = matches!(self.types().get(recv_ty), Type::Pointer(_));
+        let path = &sel.index[..sel.index.len().saturating_sub(1)];
+        let xt = self.type_of(x)?;
+        // The embedded value that has the method, as an address (or a pointer value).
+        let (addr, ty) = if path.is_empty() {
+            if matches!(self.types().under(xt), Type::Pointer(_)) {
+                (self.expr(x)?[0], xt)
+            } else if wants_ptr {
+                (self.place(x)?, xt)
+            } else {
+                let v = self.expr(x)?;
+                return Ok(Some((fid, self.stable_copy(recv_ty, v))));
+            }
+        } else {
+            self.field_addr(x, path)?
+        };
+        // `addr` holds a value of type `ty`, unless `ty` is a pointer and we got the pointer
+        // value itself (the direct case above).
+        let direct_ptr = path.is_empty() && matches!(self.types().under(xt), Type::Pointer(_));
+        let recv_val = match (wants_ptr, direct_ptr, matches!(self.types().under(ty), Type::Pointer(_))) {
+            (true, true, _) => vec![addr],
+            (true, false, true) => vec![self.b.ins().load(I64, trusted(), addr, 0)],
+            (true, false, false) => vec![addr],
+            (false, true, _) => {
+                self.nil_check(addr)?;
+                let v = self.load_value(addr, recv_ty);
+                self.stable_copy(recv_ty, v)
+            }
+            (false, false, true) => {
+                let p = self.b.ins().load(I64, trusted(), addr, 0);
+                self.nil_check(p)?;
+                let v = self.load_value(p, recv_ty);
+                self.stable_copy(recv_ty, v)
+            }
+            (false, false, false) => {
+                let v = self.load_value(addr, recv_ty);
+                self.stable_copy(recv_ty, v)
+            }
+        };
+        Ok(Some((fid, recv_val)))
+    }
+
+    /// `append(s, xs...)`: stores in place while the capacity allows, else grows through
+    /// the runtime first.
+    fn append(&mut self, args: &[Expr], spread: bool, pos: Pos) -> R<Val> {
+        let st = self.type_of(&args[0])?;
+        let elem = match self.types().under(st) {
+            Type::Slice(e) => *e,
+            _ => return Err(self.unsupported(pos, "append to this type")),
+        };
+        let s = self.expr(&args[0])?;
+        let l = layout(self.types(), elem);
+        // The appended values: either each argument, or all of `xs...` (a slice or string).
+        let (extra_ptr, extra_len, items) = if spread {
+            let v = self.expr(&args[1])?;
+            (Some(v[0]), v[1], Vec::new())
+        } else {
+            let mut items = Vec::new();
+            for a in &args[1..] {
+                let v = self.expr(a)?;
+                items.push(self.stable_copy(elem, v));
+            }
+            let n = self.b.ins().iconst(I64, items.len() as i64);
+            (None, n, items)
+        };
+        let new_len = self.b.ins().iadd(s[1], extra_len);
+        let fits = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, new_len, s[2]);
+        let grow = self.b.create_block();
+        let store = self.b.create_block();
+        self.b.append_block_param(store, I64);
+        self.b.append_block_param(store, I64);
+        self.b.set_cold_block(grow);
+        self.b.ins().brif(
+            fits,
+            store,
+            &[cranelift_codegen::ir::BlockArg::Value(s[0]), cranelift_codegen::ir::BlockArg::Value(s[2])],
+            grow,
+            &[],
+        );
+        self.b.switch_to_block(grow);
+        let slot = self.b.create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+            24,
+            3,
+        ));
+        let out = self.b.ins().stack_addr(I64, slot, 0);
+        let esize = self.b.ins().iconst(I64, l.size as i64);
+        let ealign = self.b.ins().iconst(I64, l.align as i64);
+        let g = self.g;
+        self.call_rt(rgo_abi::lang::GROWSLICE, &[g, out, s[0], s[1], s[2], new_len, esize, ealign])?;
+        let np = self.b.ins().stack_load(I64, I64, slot, 0);
+        let nc = self.b.ins().stack_load(I64, I64, slot, 16);
+        self.b.ins().jump(
+            store,
+            &[cranelift_codegen::ir::BlockArg::Value(np), cranelift_codegen::ir::BlockArg::Value(nc)],
+        );
+        self.b.switch_to_block(store);
+        let ptr = self.b.block_params(store)[0];
+        let cap = self.b.block_params(store)[1];
+        let off = self.b.ins().imul_imm_s(s[1], l.size as i64);
+        let dst = self.b.ins().iadd(ptr, off);
+        match extra_ptr {
+            Some(src) => {
+                let bytes = self.b.ins().imul_imm_s(extra_len, l.size as i64);
+                let cfg = self.cx.module.target_config();
+                self.b.call_memmove(cfg, dst, src, bytes);
+            }
+            None => {
+                for (i, v) in items.iter().enumerate() {
+                    let a = self.b.ins().iadd_imm_s(dst, i as i64 * l.size as i64);
+                    self.store_value(a, elem, v);
+                }
+            }
+        }
+        Ok(vec![ptr, new_len, cap])
+    }
+
+    /// A new slice of type `slice_ty` holding the values of `elems` (nil when empty).
+    pub(super) fn slice_of(&mut self, slice_ty: TypeId, elems: &[Expr]) -> R<Val> {
+        let elem_ty = match self.types().under(slice_ty) {
+            Type::Slice(e) => *e,
+            _ => return Err(self.err(Pos(0), "internal compiler error: not a slice type")),
+        };
+        if elems.is_empty() {
+            let z = self.b.ins().iconst(I64, 0);
+            return Ok(vec![z, z, z]);
+        }
+        let l = crate::layout::layout(self.types(), elem_ty);
+        let n = elems.len() as i64;
+        let ptr = self.alloc_bytes(l.size * n as u64, l.align)?;
+        for (i, e) in elems.iter().enumerate() {
+            let v = self.expr(e)?;
+            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
+            self.store_value(addr, elem_ty, &v);
+        }
+        let len = self.b.ins().iconst(I64, n);
+        Ok(vec![ptr, len, len])
+    }
+
+    pub(super) fn callee_obj(&self, fun: &Expr) -> Option<ObjId> {
+        match &fun.kind {
+            ExprKind::Paren(x) => self.callee_obj(x),
+            ExprKind::Name(_) => self.cx.pkg.info.uses.get(&fun.id).copied(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn builtin(&mut self, b: Builtin, args: &[Expr], dots: bool, pos: Pos) -> R<Val> {
+        match b {
+            Builtin::Print | Builtin::Println => {
+                // Operands are evaluated before anything is printed; a single multi-value
+                // call prints each of its results.
+                let mut operands: Vec<(TypeId, Val)> = Vec::new();
+                for a in args {
+                    let t = self.type_of(a)?;
+                    let v = self.expr(a)?;
+                    match self.types().get(t).clone() {
+                        Type::Tuple(elems) => {
+                            let mut off = 0;
+                            for et in elems {
+                                let n = parts(self.types(), et).len();
+                                operands.push((et, v[off..off + n].to_vec()));
+                                off += n;
+                            }
+                        }
+                        _ => operands.push((t, v)),
+                    }
+                }
+                self.call_rt(rt::PRINTLOCK, &[])?;
+                for (i, (t, v)) in operands.into_iter().enumerate() {
+                    if i > 0 && b == Builtin::Println {
+                        self.call_rt(rt::PRINTSP, &[])?;
+                    }
+                    self.print_value(t, v, pos)?;
+                }
+                if b == Builtin::Println {
+                    self.call_rt(rt::PRINTNL, &[])?;
+                }
+                self.call_rt(rt::PRINTUNLOCK, &[])?;
+                Ok(vec![])
+            }
+            Builtin::Panic => {
+                let t = self.type_of(&args[0])?;
+                let v = self.expr(&args[0])?;
+                let g = self.g;
+                match self.kind_of(t) {
+                    Some(BasicKind::String) => {
+                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
+                    }
+                    Some(k) if v.len() == 1 => {
+                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
+                        let bits = self.to_bits(v[0], k);
+                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
+                    }
+                    _ => return Err(self.unsupported(pos, "panic with this value")),
+                }
+                Ok(vec![])
+            }
+            Builtin::Len | Builtin::Cap => {
+                let t = self.type_of(&args[0])?;
+                let v = self.expr(&args[0])?;
+                let idx = if b == Builtin::Len { 1 } else { 2 };
+                if self.kind_of(t) == Some(BasicKind::String) {
+                    return Ok(vec![v[1]]);
+                }
+                match self.types().under(t) {
+                    Type::Slice(_) => Ok(vec![v[idx]]),
+                    _ => Err(self.unsupported(pos, &format!("{b:?} of this type"))),
+                }
+            }
+            Builtin::New => {
+                let t = self.type_of(&args[0])?;
+                Ok(vec![self.heap_alloc(t)?])
+            }
+            Builtin::Make => {
+                let t = self.type_of(&args[0])?;
+                match self.types().under(t).clone() {
+                    Type::Slice(elem) => {
+                        let len = self.int_operand(&args[1])?;
+                        let cap = match args.get(2) {
+                            Some(c) => self.int_operand(c)?,
+                            None => len,
+                        };
+                        let l = layout(self.types(), elem);
+                        let size = self.b.ins().iconst(I64, l.size as i64);
+                        let align = self.b.ins().iconst(I64, l.align as i64);
+                        let g = self.g;
+                        let p = self
+                            .call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, size, align])?
+                            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                        Ok(vec![p, len, cap])
+                    }
+                    _ => Err(self.unsupported(pos, "make of maps and channels")),
+                }
+            }
+            Builtin::Append => self.append(args, dots, pos),
+            Builtin::Copy => {
+                let dt = self.type_of(&args[0])?;
+                let d = self.expr(&args[0])?;
+                let s = self.expr(&args[1])?;
+                let esize = match self.types().under(dt) {
+                    Type::Slice(e) => layout(self.types(), *e).size,
+                    _ => 1,
+                };
+                let n = self.b.ins().smin(d[1], s[1]);
+                let bytes = self.b.ins().imul_imm_s(n, esize as i64);
+                let cfg = self.cx.module.target_config();
+                self.b.call_memmove(cfg, d[0], s[0], bytes);
+                Ok(vec![n])
+            }
+            _ => Err(self.unsupported(pos, &format!("builtin {b:?}"))),
+        }
+    }
+
+    /// The value's bits as an i64, for the runtime's basic-kind panic printer.
+    pub(super) fn to_bits(&mut self, v: Value, k: BasicKind) -> Value {
+        match self.b.func.dfg.value_type(v) {
+            F64 => self.b.ins().bitcast(I64, MemFlagsData::new(), v),
+            F32 => {
+                let w = self.b.ins().fpromote(F64, v);
+                self.b.ins().bitcast(I64, MemFlagsData::new(), w)
+            }
+            _ => self.extend_to_i64(v, k),
+        }
+    }
+
+    pub(super) fn print_value(&mut self, t: TypeId, v: Val, pos: Pos) -> R<()> {
+        let k = match self.types().under(t) {
+            Type::Basic(k) => default_kind(*k),
+            Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
+                BasicKind::UnsafePointer
+            }
+            _ => return Err(self.unsupported(pos, "printing this type")),
+        };
+        match k {
+            BasicKind::Bool => {
+                self.call_rt(rt::PRINTBOOL, &[v[0]])?;
+            }
+            BasicKind::String => {
+                self.call_rt(rt::PRINTSTRING, &[v[0], v[1]])?;
+            }
+            BasicKind::Float32 | BasicKind::Float64 => {
+                let x = self.widen_float(v[0]);
+                self.call_rt(rt::PRINTFLOAT, &[x])?;
+            }
+            BasicKind::Complex64 | BasicKind::Complex128 => {
+                let re = self.widen_float(v[0]);
+                let im = self.widen_float(v[1]);
+                self.call_rt(rt::PRINTCOMPLEX, &[re, im])?;
+            }
+            BasicKind::UnsafePointer => {
+                self.call_rt(rt::PRINTPOINTER, &[v[0]])?;
+            }
+            k if k.is_unsigned() => {
+                let x = self.extend_to_i64(v[0], k);
+                self.call_rt(rt::PRINTUINT, &[x])?;
+            }
+            k => {
+                let x = self.extend_to_i64(v[0], k);
+                self.call_rt(rt::PRINTINT, &[x])?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn widen_float(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == F32 {
+            self.b.ins().fpromote(F64, v)
+        } else {
+            v
+        }
+    }
+
+    pub(super) fn conversion(&mut self, x: &Expr, to: TypeId, pos: Pos) -> R<Val> {
+        let from = self.type_of(x)?;
+        let v = self.expr(x)?;
+        let (fk, tk) = match (self.kind_of(from), self.kind_of(to)) {
+            (Some(f), Some(t)) => (f, t),
+            _ => {
+                // Conversions between identical underlying types keep the representation.
+                if self.types().underlying(from) == self.types().underlying(to) {
+                    return Ok(v);
+                }
+                return Err(self.unsupported(pos, "this conversion"));
+            }
+        };
+        if fk == tk {
+            return Ok(v);
+        }
+        let tt = parts(self.types(), to);
+        if tk == BasicKind::String && fk.is_integer() {
+            let r = self.extend_to_i64(v[0], fk);
+            return self.runtime_string(rt::INT_STRING, &[r]);
+        }
+        if fk.is_integer() && tk.is_integer() {
+            let src = self.b.func.dfg.value_type(v[0]);
+            let dst = tt[0].ty;
+            return Ok(vec![if src.bits() > dst.bits() {
+                self.b.ins().ireduce(dst, v[0])
+            } else if src.bits() < dst.bits() {
+                if fk.is_unsigned() {
+                    self.b.ins().uextend(dst, v[0])
+                } else {
+                    self.b.ins().sextend(dst, v[0])
+                }
+            } else {
+                v[0]
+            }]);
+        }
+        if fk.is_integer() && tk.is_float() {
+            let src = self.extend_to_i64(v[0], fk);
+            return Ok(vec![if fk.is_unsigned() {
+                self.b.ins().fcvt_from_uint(tt[0].ty, src)
+            } else {
+                self.b.ins().fcvt_from_sint(tt[0].ty, src)
+            }]);
+        }
+        if fk.is_float() && tk.is_integer() {
+            // Out-of-range conversions are implementation-defined in Go; saturate.
+            let w = if tk.is_unsigned() {
+                self.b.ins().fcvt_to_uint_sat(I64, v[0])
+            } else {
+                self.b.ins().fcvt_to_sint_sat(I64, v[0])
+            };
+            return Ok(vec![if tt[0].ty == I64 {
+                w
+            } else {
+                self.b.ins().ireduce(tt[0].ty, w)
+            }]);
+        }
+        if fk.is_float() && tk.is_float() {
+            return Ok(vec![self.float_resize(v[0], tt[0].ty)]);
+        }
+        if fk.is_complex() && tk.is_complex() {
+            let t = tt[0].ty;
+            return Ok(vec![self.float_resize(v[0], t), self.float_resize(v[1], t)]);
+        }
+        Err(self.unsupported(pos, "this conversion"))
+    }
+
+    pub(super) fn float_resize(&mut self, v: Value, to: types::Type) -> Value {
+        let from = self.b.func.dfg.value_type(v);
+        if from == to {
+            v
+        } else if to == F64 {
+            self.b.ins().fpromote(F64, v)
+        } else {
+            self.b.ins().fdemote(F32, v)
+        }
+    }
+
+    /// Calls a runtime routine that writes a string result through an out pointer.
+    pub(super) fn runtime_string(&mut self, name: &'static str, args: &[Value]) -> R<Val> {
+        let slot = self
+            .b
+            .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                16,
+                3,
+            ));
+        let out = self.b.ins().stack_addr(I64, slot, 0);
+        let mut all = vec![self.g, out];
+        all.extend_from_slice(args);
+        self.call_rt(name, &all)?;
+        let ptr = self.b.ins().stack_load(I64, I64, slot, 0);
+        let len = self.b.ins().stack_load(I64, I64, slot, 8);
+        Ok(vec![ptr, len])
+    }
+}
+
+fn abi_kind(k: BasicKind) -> rgo_abi::Kind {
+    use rgo_abi::Kind;
+    match k {
+        BasicKind::Bool => Kind::Bool,
+        BasicKind::Int => Kind::Int,
+        BasicKind::Int8 => Kind::Int8,
+        BasicKind::Int16 => Kind::Int16,
+        BasicKind::Int32 => Kind::Int32,
+        BasicKind::Int64 => Kind::Int64,
+        BasicKind::Uint => Kind::Uint,
+        BasicKind::Uint8 => Kind::Uint8,
+        BasicKind::Uint16 => Kind::Uint16,
+        BasicKind::Uint32 => Kind::Uint32,
+        BasicKind::Uint64 => Kind::Uint64,
+        BasicKind::Uintptr => Kind::Uintptr,
+        BasicKind::Float32 => Kind::Float32,
+        BasicKind::Float64 => Kind::Float64,
+        BasicKind::Complex64 => Kind::Complex64,
+        BasicKind::Complex128 => Kind::Complex128,
+        BasicKind::String => Kind::String,
+        BasicKind::UnsafePointer => Kind::UnsafePointer,
+        _ => Kind::Invalid,
+    }
+}
