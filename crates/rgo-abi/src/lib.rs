@@ -139,6 +139,75 @@ pub mod entry {
     /// pointer bitmaps replace `align` when the GC arrives.)
     pub const ALLOC: &str = "rgo_alloc";
 
+    /// Goroutines and the scheduler.
+    ///
+    /// `fn(g, f: extern "C" fn(newg: *mut G, arg: *mut u8), arg: *mut u8)`: the `go`
+    /// statement. Codegen packages `go f(x, y)` as a heap-allocated argument block (the
+    /// evaluated function value and arguments, evaluated by the *calling* goroutine, in
+    /// order) plus an entry function using the C convention (`system_v`) that unpacks
+    /// the block and calls the Go function (the `tail` convention) with `newg` as its `g`.
+    /// The runtime creates a goroutine whose first frame calls `f(newg, arg)`; when `f`
+    /// returns the goroutine exits (as runtime.Goexit). The new goroutine is queued on
+    /// the current P's `runnext`, so it typically runs as soon as the creator blocks or
+    /// yields. `arg` is opaque to the runtime (keep it reachable: it is on the new
+    /// goroutine's stack only as `f`'s argument).
+    pub const NEWPROC: &str = "rgo_newproc";
+    /// `fn(g)`: runtime.Gosched.
+    pub const GOSCHED: &str = "rgo_gosched";
+    /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
+    pub const GOEXIT: &str = "rgo_goexit";
+    /// `fn(g, n: i64) -> i64`: runtime.GOMAXPROCS (previous value; `n <= 0` only reads).
+    pub const GOMAXPROCS: &str = "rgo_gomaxprocs";
+    /// `fn(g) -> i64`: runtime.NumGoroutine.
+    pub const NUMGOROUTINE: &str = "rgo_numgoroutine";
+    /// `fn(g) -> i64`: runtime.NumCPU.
+    pub const NUMCPU: &str = "rgo_numcpu";
+    /// `fn(g)`: runtime.LockOSThread / UnlockOSThread.
+    pub const LOCKOSTHREAD: &str = "rgo_lockosthread";
+    pub const UNLOCKOSTHREAD: &str = "rgo_unlockosthread";
+    /// `fn(g)`: bracket a blocking system call (the P is released meanwhile).
+    pub const ENTERSYSCALL: &str = "rgo_entersyscall";
+    pub const EXITSYSCALL: &str = "rgo_exitsyscall";
+    /// `fn(g, ns: i64)`: time.Sleep — parks the goroutine (returns at once if `ns <= 0`).
+    pub const SLEEP: &str = "rgo_sleep";
+    /// `fn() -> i64`: monotonic nanoseconds.
+    pub const NANOTIME: &str = "rgo_nanotime";
+
+    /// Channels. A channel value is a `*hchan` (null for a nil channel); see
+    /// [`crate::hchan`] for the fields generated code may read. Element values travel by
+    /// address: the runtime copies `elemsize` bytes between the caller's memory and the
+    /// channel. Panics use gc's texts (`send on closed channel`, `close of nil channel`,
+    /// `close of closed channel`, `makechan: size out of range`); operations on a nil
+    /// channel block forever.
+    ///
+    /// `fn(g, elemtype: *const Type, elemsize: u64, elemalign: u64, size: i64) -> *hchan`:
+    /// `make(chan T, size)`; `elemtype` is T's descriptor (may be null for now).
+    pub const MAKECHAN: &str = "rgo_makechan";
+    /// `fn(g, c, elem: *const u8)`: `c <- *elem` (blocks).
+    pub const CHANSEND: &str = "rgo_chansend";
+    /// `fn(g, c, elem: *mut u8) -> bool`: `*elem = <-c` (blocks); `elem` may be null to
+    /// discard the value; returns the `ok` of `v, ok := <-c` (false: closed and drained,
+    /// `*elem` zeroed).
+    pub const CHANRECV: &str = "rgo_chanrecv";
+    /// `fn(g, c, elem: *const u8) -> bool`: `select { case c <- v: … default: … }`;
+    /// true when sent.
+    pub const SELECTNBSEND: &str = "rgo_selectnbsend";
+    /// `fn(g, c, elem: *mut u8) -> u64`: `select { case v, ok = <-c: … default: … }`;
+    /// bit 0: the case was selected, bit 1: `ok`.
+    pub const SELECTNBRECV: &str = "rgo_selectnbrecv";
+    /// `fn(g, c)`: `close(c)`.
+    pub const CLOSECHAN: &str = "rgo_closechan";
+    /// `fn(c) -> i64`: `len(c)` / `cap(c)` (0 for nil); or read [`crate::hchan`] inline.
+    pub const CHANLEN: &str = "rgo_chanlen";
+    pub const CHANCAP: &str = "rgo_chancap";
+    /// `fn(g, cases: *const Scase, ncases: i64, block: i8) -> i64`: a `select` statement
+    /// over `ncases` records laid out as [`crate::scase`] (any order; a case whose channel
+    /// is nil never fires). `block` is 0 when the select has a `default` clause. Returns
+    /// `chosen << 1 | recv_ok`, or -1 when nothing was ready and `block` is 0 (the
+    /// default clause); an arithmetic shift right by one gives the case index or -1.
+    /// With no non-nil cases and `block` set it never returns (`select {}`).
+    pub const SELECTGO: &str = "rgo_selectgo";
+
     /// Every entry point above, for binding checks (the runtime's symbol table must define
     /// exactly these names).
     pub const ALL: &[&str] = &[
@@ -174,7 +243,45 @@ pub mod entry {
         STRING_TO_SLICEBYTE,
         DECODE_RUNE,
         ALLOC,
+        NEWPROC,
+        GOSCHED,
+        GOEXIT,
+        GOMAXPROCS,
+        NUMGOROUTINE,
+        NUMCPU,
+        LOCKOSTHREAD,
+        UNLOCKOSTHREAD,
+        ENTERSYSCALL,
+        EXITSYSCALL,
+        SLEEP,
+        NANOTIME,
+        MAKECHAN,
+        CHANSEND,
+        CHANRECV,
+        SELECTNBSEND,
+        SELECTNBRECV,
+        CLOSECHAN,
+        CHANLEN,
+        CHANCAP,
+        SELECTGO,
     ];
+}
+
+/// The head of a channel (`*hchan`) that generated code may read: `len(c)` is the word at
+/// `QCOUNT`, `cap(c)` the word at `DATAQSIZ` (after a nil check: both are 0 for nil).
+pub mod hchan {
+    pub const QCOUNT: i32 = 0;
+    pub const DATAQSIZ: i32 = 8;
+}
+
+/// A select case record (24 bytes): `{ c: *hchan, elem: *u8, dir: u64 }` where `dir` is
+/// [`crate::typ::CHAN_SEND`] (elem points at the value to send) or
+/// [`crate::typ::CHAN_RECV`] (elem points where to store the received value, or is null).
+pub mod scase {
+    pub const CHAN: i32 = 0;
+    pub const ELEM: i32 = 8;
+    pub const DIR: i32 = 16;
+    pub const SIZE: u64 = 24;
 }
 
 /// Codes of [`entry::PANIC_BOUNDS`], numbered as Go's `boundsErrorCode`. `x` and `y` are the

@@ -19,17 +19,37 @@
 //! fatal-error path. Generated code always passes g explicitly; whoever switches
 //! goroutines updates the thread-local (`setg`) just before the switch.
 //!
-//! Status transitions follow Go's state machine (`_Gidle → _Grunnable → _Grunning →
-//! _Gwaiting/_Gsyscall/_Gpreempted → … → _Gdead`, and dead Gs are reused). Statuses are
-//! stored atomically because the GC and the scheduler read other goroutines' statuses.
+//! Status transitions follow Go's state machine, and only these edges exist (anything else
+//! is a runtime bug and throws in `cas_status`):
+//!
+//! ```text
+//!   Idle ──newproc──► Dead ──newproc──► Runnable ◄──ready── Waiting
+//!                      ▲                  │  ▲                 ▲
+//!                      │          execute │  │ gosched/preempt  │ gopark (with a WaitReason)
+//!                      │                  ▼  │                 │
+//!                      └────goexit──── Running ────────────────┘
+//!                                        │  ▲
+//!                           entersyscall ▼  │ exitsyscall (fast path)
+//!                                      Syscall ──exitsyscall (slow)──► Runnable
+//! ```
+//!
+//! Statuses are stored atomically because the GC, sysmon and the deadlock detector read
+//! other goroutines' statuses. A Waiting G records *why* in `waitreason` (gc's strings,
+//! printed in goroutine headers: `goroutine 1 [chan receive]:`).
+//!
+//! Thread-locals and goroutine migration: a goroutine that parks may resume on another
+//! thread. The compiler is allowed to cache the address of a thread-local within one
+//! function, so [`getg`]/[`getm`]/[`setg`] are never inlined, and runtime code that may
+//! switch (gopark, gosched, exitsyscall) re-reads them only through these calls.
 
 use core::cell::Cell;
 use core::mem::offset_of;
 use core::ptr;
 use core::sync::atomic::{AtomicI64, AtomicU32, AtomicUsize, Ordering};
 
-use crate::lock::Locked;
+use crate::lock::{Locked, Note};
 use crate::panic::Panic;
+use crate::proc::P;
 use crate::stack::StackMem;
 
 /// Bounds of a stack: `[lo, hi)`, growing down from `hi`.
@@ -85,6 +105,80 @@ pub enum GStatus {
     /// Stopped itself at a preemption request, waiting to be resumed by whoever asked.
     Preempted = 9,
 }
+
+/// Why a goroutine is Waiting (Go's waitReason), numbered and worded as in gc so that
+/// goroutine headers read the same.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitReason {
+    Zero = 0,
+    GcAssistMarking,
+    IoWait,
+    ChanReceiveNilChan,
+    ChanSendNilChan,
+    DumpingHeap,
+    GarbageCollection,
+    GarbageCollectionScan,
+    PanicWait,
+    Select,
+    SelectNoCases,
+    GcAssistWait,
+    GcSweepWait,
+    GcScavengeWait,
+    ChanReceive,
+    ChanSend,
+    FinalizerWait,
+    ForceGcIdle,
+    Semacquire,
+    Sleep,
+    SyncCondWait,
+    TimerGoroutineIdle,
+    TraceReaderBlocked,
+    WaitForGcCycle,
+    GcWorkerIdle,
+    Preempted,
+    DebugCall,
+}
+
+impl WaitReason {
+    /// gc's text for the reason.
+    pub fn name(self) -> &'static str {
+        match self {
+            WaitReason::Zero => "",
+            WaitReason::GcAssistMarking => "GC assist marking",
+            WaitReason::IoWait => "IO wait",
+            WaitReason::ChanReceiveNilChan => "chan receive (nil chan)",
+            WaitReason::ChanSendNilChan => "chan send (nil chan)",
+            WaitReason::DumpingHeap => "dumping heap",
+            WaitReason::GarbageCollection => "garbage collection",
+            WaitReason::GarbageCollectionScan => "garbage collection scan",
+            WaitReason::PanicWait => "panicwait",
+            WaitReason::Select => "select",
+            WaitReason::SelectNoCases => "select (no cases)",
+            WaitReason::GcAssistWait => "GC assist wait",
+            WaitReason::GcSweepWait => "GC sweep wait",
+            WaitReason::GcScavengeWait => "GC scavenge wait",
+            WaitReason::ChanReceive => "chan receive",
+            WaitReason::ChanSend => "chan send",
+            WaitReason::FinalizerWait => "finalizer wait",
+            WaitReason::ForceGcIdle => "force gc (idle)",
+            WaitReason::Semacquire => "semacquire",
+            WaitReason::Sleep => "sleep",
+            WaitReason::SyncCondWait => "sync.Cond.Wait",
+            WaitReason::TimerGoroutineIdle => "timer goroutine (idle)",
+            WaitReason::TraceReaderBlocked => "trace reader (blocked)",
+            WaitReason::WaitForGcCycle => "wait for GC cycle",
+            WaitReason::GcWorkerIdle => "GC worker (idle)",
+            WaitReason::Preempted => "preempted",
+            WaitReason::DebugCall => "debug call",
+        }
+    }
+}
+
+/// Called on g0 by `park_m` after the parking goroutine's context is saved and its status
+/// is Waiting: releases whatever lock protected the decision to park. Returning false
+/// cancels the park (the goroutine resumes at once).
+pub type UnlockFn = unsafe fn(gp: *mut G, arg: *mut u8) -> bool;
 
 impl GStatus {
     pub fn from_u32(v: u32) -> Option<GStatus> {
@@ -152,6 +246,25 @@ pub struct G {
     pub schedlink: *mut G,
     /// The goroutine's Go entry function (Go's `startpc`), for tracebacks' "created by".
     pub start_fn: usize,
+    /// Argument block handed to `start_fn` (see `rgo_abi::entry::NEWPROC`).
+    pub start_arg: usize,
+    /// Why the goroutine is Waiting (meaningful only in that state).
+    pub waitreason: WaitReason,
+    /// Wake-up data: the sudog that completed a channel operation (set by the waker
+    /// before `ready`).
+    pub param: *mut u8,
+    /// Sudogs this goroutine waits on (a select's cases, in lock order), linked by
+    /// `waitlink`.
+    pub waiting: *mut crate::chan::Sudog,
+    /// Select arbitration: the first waker to move this from 0 to 1 wins.
+    pub select_done: AtomicU32,
+    /// The M this goroutine is locked to (LockOSThread), or null; `locked` counts nesting.
+    pub lockedm: *mut M,
+    pub locked: u32,
+    /// Timer used by `time.Sleep` (allocated on first use, reused).
+    pub timer: *mut crate::time::Timer,
+    /// SP when entering a system call (for the GC's scan of a goroutine in a syscall).
+    pub syscallsp: usize,
 }
 
 // Generated code relies on these offsets (rgo_abi::g).
@@ -187,6 +300,15 @@ impl G {
             stack_mem: None,
             schedlink: ptr::null_mut(),
             start_fn: 0,
+            start_arg: 0,
+            waitreason: WaitReason::Zero,
+            param: ptr::null_mut(),
+            waiting: ptr::null_mut(),
+            select_done: AtomicU32::new(0),
+            lockedm: ptr::null_mut(),
+            locked: 0,
+            timer: ptr::null_mut(),
+            syscallsp: 0,
         }
     }
 
@@ -243,6 +365,24 @@ pub struct M {
     pub thread: libc::pthread_t,
     /// Link in the list of all Ms.
     pub alllink: *mut M,
+    /// The P held (null when idle or in a system call), the P to take when woken, and
+    /// the P held before entering a system call.
+    pub p: *mut P,
+    pub nextp: *mut P,
+    pub oldp: *mut P,
+    /// Looking for work without finding any yet (counted in `sched.nmspinning`).
+    pub spinning: bool,
+    /// Where the M sleeps when it has nothing to do (Go's `m.park`).
+    pub park: Note,
+    /// Link in the idle-M list (sched.lock).
+    pub schedlink: *mut M,
+    /// The goroutine locked to this thread, or null.
+    pub lockedg: *mut G,
+    /// What `park_m` calls after parking (see [`UnlockFn`]).
+    pub waitunlockf: Option<UnlockFn>,
+    pub waitlock: *mut u8,
+    /// Per-M random state (select's shuffle, stealing order).
+    pub fastrand: u64,
 }
 
 thread_local! {
@@ -252,23 +392,24 @@ thread_local! {
 
 /// The G running on this thread (g0 when on the system stack), or null on a thread that is
 /// not an M. Async-signal-safe.
-#[inline]
+#[inline(never)]
 pub fn getg() -> *mut G {
     CUR_G.with(|c| c.get())
 }
 
 /// Records `g` as the current G of this thread. Call just before switching to it.
-#[inline]
+#[inline(never)]
 pub fn setg(g: *mut G) {
     CUR_G.with(|c| c.set(g))
 }
 
 /// This thread's M, or null. Async-signal-safe.
-#[inline]
+#[inline(never)]
 pub fn getm() -> *mut M {
     CUR_M.with(|c| c.get())
 }
 
+#[inline(never)]
 fn setm(m: *mut M) {
     CUR_M.with(|c| c.set(m))
 }
@@ -328,19 +469,11 @@ fn thread_stack_bounds() -> Stack {
     }
 }
 
-/// Turns the calling OS thread into an M (Go's allocm + minit for the current thread):
-/// creates its g0 describing the thread stack, its signal stack, and sets the
-/// thread-locals. Returns the M (never freed).
-pub fn init_current_thread_m() -> *mut M {
+/// Allocates an M and its g0 (Go's allocm); the thread it will run on sets the g0's stack
+/// and its thread-locals in [`minit`]. Registers the M in allm. Ms are never freed.
+pub fn allocm() -> *mut M {
     let id = NEXT_MID.fetch_add(1, Ordering::Relaxed);
     let g0 = alloc_g(0);
-    let bounds = thread_stack_bounds();
-    // SAFETY: g0 was just allocated and is not shared yet.
-    unsafe {
-        (*g0).stack = bounds;
-        (*g0).stackguard = bounds.lo + rgo_abi::STACK_RED_ZONE as usize;
-        (*g0).set_status(GStatus::Running);
-    }
     let m = Box::into_raw(Box::new(M {
         id,
         g0,
@@ -350,14 +483,23 @@ pub fn init_current_thread_m() -> *mut M {
         throwing: 0,
         locks: 0,
         mallocing: 0,
-        // SAFETY: pthread_self has no preconditions.
-        thread: unsafe { libc::pthread_self() },
+        thread: 0,
         alllink: ptr::null_mut(),
+        p: ptr::null_mut(),
+        nextp: ptr::null_mut(),
+        oldp: ptr::null_mut(),
+        spinning: false,
+        park: Note::new(),
+        schedlink: ptr::null_mut(),
+        lockedg: ptr::null_mut(),
+        waitunlockf: None,
+        waitlock: ptr::null_mut(),
+        fastrand: 0x9e37_79b9_7f4a_7c15 ^ ((id as u64 + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9)),
     }));
-    // SAFETY: m and g0 were just allocated; nothing else refers to them yet.
+    // SAFETY: g0 was just allocated and is not shared yet.
     unsafe {
         (*g0).m = m;
-        (*m).gsignal = crate::signal::minit_signal_stack();
+        (*g0).set_status(GStatus::Running);
     }
     {
         let mut all = ALLM.lock();
@@ -368,9 +510,49 @@ pub fn init_current_thread_m() -> *mut M {
         }
         all.0.push(m);
     }
-    setm(m);
-    setg(g0);
     m
+}
+
+/// Binds the calling OS thread to `m` (Go's minit): the g0 describes this thread's stack,
+/// the M gets an alternate signal stack, and the thread-locals point at m and g0.
+///
+/// # Safety
+/// `m` must come from [`allocm`] and not be bound to any other thread.
+pub unsafe fn minit(m: *mut M) {
+    let bounds = thread_stack_bounds();
+    // SAFETY: by contract m (and its g0) belong to this thread from now on.
+    unsafe {
+        let g0 = (*m).g0;
+        (*g0).stack = bounds;
+        (*g0).stackguard = bounds.lo + rgo_abi::STACK_RED_ZONE as usize;
+        (*m).thread = libc::pthread_self();
+        (*m).gsignal = crate::signal::minit_signal_stack();
+        setm(m);
+        setg(g0);
+    }
+}
+
+/// Turns the calling OS thread into an M (allocm + minit for the current thread).
+pub fn init_current_thread_m() -> *mut M {
+    let m = allocm();
+    // SAFETY: m is new and bound to no thread.
+    unsafe { minit(m) };
+    m
+}
+
+/// Number of Ms ever created.
+pub fn mcount() -> usize {
+    ALLM.lock().0.len()
+}
+
+/// Calls `f` on every G ever created (live, parked or dead; g0s included: they have goid
+/// 0), under the allgs lock. `f` must not create goroutines.
+pub fn for_each_g(mut f: impl FnMut(&G)) {
+    let all = ALLGS.lock();
+    for &g in all.0.iter() {
+        // SAFETY: Gs are never freed.
+        f(unsafe { &*g });
+    }
 }
 
 /// True if `g` is its M's g0 (runtime code on the system stack).

@@ -12,14 +12,19 @@
 //! | [`g`]       | runtime2.go               | G (goroutine), M (OS thread), their states, TLS      |
 //! | [`stack`]   | stack.go                  | goroutine stack reservations, the stack pool         |
 //! | [`context`] | asm_amd64.s               | gogo / mcall / systemstack context switches          |
-//! | [`proc`]    | proc.go                   | preemption poll (scheduler to come)                  |
+//! | [`proc`]    | proc.go                   | the G-M-P scheduler, syscalls, stop-the-world        |
+//! | [`runq`]    | proc.go (runq*)           | per-P lock-free run queues, G lists                  |
+//! | [`sysmon`]  | proc.go (sysmon)          | preemption, syscall retake, schedtrace               |
+//! | [`chan`]    | chan.go                   | channels                                             |
+//! | [`select`]  | select.go                 | the select statement                                 |
+//! | [`time`]    | time.go                   | clocks, per-P timer heaps, sleep                     |
 //! | [`start`]   | proc.go (schedinit, main) | process start-up and exit                            |
 //! | [`print`]   | print.go                  | `print`/`println` with gc's formats                  |
 //! | [`panic`]   | panic.go, error.go        | panics, runtime errors, fatal errors                 |
 //! | [`signal`]  | signal_unix.go            | synchronous signals: faults, traps, stack overflow   |
 //! | [`string`]  | string.go, utf8.go        | string routines                                      |
 //! | [`malloc`]  | malloc.go                 | heap allocation (a placeholder for now)              |
-//! | [`lock`]    | lock_futex.go             | the runtime's futex mutex                            |
+//! | [`lock`]    | lock_futex.go             | the runtime's futex mutex and notes                  |
 //!
 //! Target: linux/amd64 only (the context switch and signal code are x86-64 specific).
 
@@ -28,6 +33,7 @@
 #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
 compile_error!("rgo-runtime supports linux/amd64 only");
 
+pub mod chan;
 pub mod context;
 pub mod g;
 pub mod lang;
@@ -37,10 +43,14 @@ pub mod mem;
 pub mod panic;
 pub mod print;
 pub mod proc;
+pub mod runq;
+pub mod select;
 pub mod signal;
 pub mod stack;
 pub mod start;
 pub mod string;
+pub mod sysmon;
+pub mod time;
 
 pub use g::{GStatus, Gobuf, G, M};
 pub use start::{start, MainFn};
@@ -101,6 +111,27 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ),
         (entry::DECODE_RUNE, string::rgo_decoderune as *const u8),
         (entry::ALLOC, malloc::rgo_alloc as *const u8),
+        (entry::NEWPROC, proc::rgo_newproc as *const u8),
+        (entry::GOSCHED, proc::rgo_gosched as *const u8),
+        (entry::GOEXIT, proc::rgo_goexit as *const u8),
+        (entry::GOMAXPROCS, proc::rgo_gomaxprocs as *const u8),
+        (entry::NUMGOROUTINE, proc::rgo_numgoroutine as *const u8),
+        (entry::NUMCPU, proc::rgo_numcpu as *const u8),
+        (entry::LOCKOSTHREAD, proc::rgo_lockosthread as *const u8),
+        (entry::UNLOCKOSTHREAD, proc::rgo_unlockosthread as *const u8),
+        (entry::ENTERSYSCALL, proc::rgo_entersyscall as *const u8),
+        (entry::EXITSYSCALL, proc::rgo_exitsyscall as *const u8),
+        (entry::SLEEP, time::rgo_sleep as *const u8),
+        (entry::NANOTIME, time::rgo_nanotime as *const u8),
+        (entry::MAKECHAN, chan::rgo_makechan as *const u8),
+        (entry::CHANSEND, chan::rgo_chansend as *const u8),
+        (entry::CHANRECV, chan::rgo_chanrecv as *const u8),
+        (entry::SELECTNBSEND, chan::rgo_selectnbsend as *const u8),
+        (entry::SELECTNBRECV, chan::rgo_selectnbrecv as *const u8),
+        (entry::CLOSECHAN, chan::rgo_closechan as *const u8),
+        (entry::CHANLEN, chan::rgo_chanlen as *const u8),
+        (entry::CHANCAP, chan::rgo_chancap as *const u8),
+        (entry::SELECTGO, select::rgo_selectgo as *const u8),
     ];
     v.extend(mem::symbols());
     v.extend(lang::symbols());

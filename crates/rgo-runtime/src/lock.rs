@@ -169,3 +169,86 @@ pub fn futex_wake(word: &AtomicU32, n: u32) {
         );
     }
 }
+
+/// Sleeps while `*word == val`, at most `ns` nanoseconds (or until a spurious wake-up).
+pub fn futex_wait_timeout(word: &AtomicU32, val: u32, ns: i64) {
+    let ts = libc::timespec {
+        tv_sec: (ns / 1_000_000_000) as libc::time_t,
+        tv_nsec: (ns % 1_000_000_000) as libc::c_long,
+    };
+    // SAFETY: as for futex_wait; `ts` is a valid relative timeout on our stack.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            val,
+            &ts as *const libc::timespec,
+        );
+    }
+}
+
+/// A one-shot sleep/wake-up event (Go's `note`), used to park and wake Ms and sysmon
+/// without busy waiting.
+///
+/// States of `key`: 0 = not signalled, 1 = signalled. Exactly one thread sleeps on a note
+/// and at most one `wakeup` happens between two `clear`s (a second one is a runtime bug
+/// and throws). The sleeper clears the note after waking, before it can be reused.
+pub struct Note {
+    key: AtomicU32,
+}
+
+impl Note {
+    pub const fn new() -> Note {
+        Note {
+            key: AtomicU32::new(0),
+        }
+    }
+
+    /// Re-arms the note. Only the sleeper calls this, when no wakeup can be in flight.
+    pub fn clear(&self) {
+        self.key.store(0, Ordering::Relaxed);
+    }
+
+    /// Signals the note and wakes its sleeper.
+    pub fn wakeup(&self) {
+        if self.key.swap(1, Ordering::AcqRel) != 0 {
+            crate::panic::throw("notewakeup - double wakeup");
+        }
+        futex_wake(&self.key, 1);
+    }
+
+    /// Sleeps until the note is signalled.
+    pub fn sleep(&self) {
+        while self.key.load(Ordering::Acquire) == 0 {
+            futex_wait(&self.key, 0);
+        }
+    }
+
+    /// Sleeps until the note is signalled or `ns` nanoseconds passed; returns whether it
+    /// was signalled.
+    pub fn sleep_timeout(&self, ns: i64) -> bool {
+        let deadline = crate::time::nanotime().saturating_add(ns.max(0));
+        loop {
+            if self.key.load(Ordering::Acquire) != 0 {
+                return true;
+            }
+            let left = deadline - crate::time::nanotime();
+            if left <= 0 {
+                return self.key.load(Ordering::Acquire) != 0;
+            }
+            futex_wait_timeout(&self.key, 0, left);
+        }
+    }
+
+    /// Whether the note is signalled.
+    pub fn is_set(&self) -> bool {
+        self.key.load(Ordering::Acquire) != 0
+    }
+}
+
+impl Default for Note {
+    fn default() -> Self {
+        Note::new()
+    }
+}

@@ -392,21 +392,56 @@ fn dopanic(g: *mut G) {
     }
 }
 
-/// Prints `goroutine N [status]:`.
+/// Prints `goroutine N [status]:` (the wait reason for a waiting goroutine, and `, locked
+/// to thread` when it is).
 ///
 /// # Safety
 /// `g` must be a valid G.
 pub unsafe fn goroutineheader(g: *mut G) {
     // SAFETY: by contract.
-    let (goid, status) = unsafe { ((*g).goid, (*g).status()) };
+    let (goid, status, reason, locked) = unsafe {
+        (
+            (*g).goid,
+            (*g).status(),
+            (*g).waitreason,
+            !(*g).lockedm.is_null(),
+        )
+    };
     print_str("goroutine ");
     print_int(goid);
     print_str(" [");
     match GStatus::from_u32(status) {
+        Some(GStatus::Waiting) if reason != crate::g::WaitReason::Zero => print_str(reason.name()),
         Some(s) => print_str(s.name()),
         None => print_str("???"),
     }
+    if locked {
+        print_str(", locked to thread");
+    }
     print_str("]:\n");
+}
+
+/// The deadlock report (Go's `fatal` from checkdead): `fatal error: msg`, then a blank
+/// line and a header for every goroutine; exits 2.
+pub fn fatal_deadlock(msg: &str) -> ! {
+    printlock();
+    print_str("fatal error: ");
+    print_str(msg);
+    print_str("\n");
+    crate::g::for_each_g(|g| {
+        if g.goid == 0 {
+            return;
+        }
+        match GStatus::from_u32(g.status()) {
+            Some(GStatus::Dead) | Some(GStatus::Idle) | None => {}
+            Some(_) => {
+                print_str("\n");
+                // SAFETY: g is a live G from allgs.
+                unsafe { goroutineheader(g as *const G as *mut G) };
+            }
+        }
+    });
+    exit(2)
 }
 
 /// A fatal error: prints `fatal error: msg` and the trailer, exits 2 (Go's throw).

@@ -8,12 +8,14 @@
 //! 2. turn the calling thread into `m0`: its g0 is the thread's own stack, it gets an
 //!    alternate signal stack, and the thread-locals point at m0/g0;
 //! 3. install the signal handlers;
-//! 4. create the main goroutine (goid 1) with a dedicated 1 GiB lazily committed stack,
+//! 4. create the Ps (`proc::schedinit`: GOMAXPROCS, GODEBUG) and give P0 to m0;
+//! 5. create the main goroutine (goid 1) with a dedicated 1 GiB lazily committed stack,
 //!    whose first frame is [`main_goroutine`] with the compiler's `main(g)` trampoline as
-//!    argument (that trampoline runs package initialisation, then `main.main`);
-//! 5. switch from g0 to it. When `main(g)` returns, the main goroutine marks itself dead
-//!    and resumes g0, which exits the process with status 0 — as in Go, returning from
-//!    main.main ends the program whatever other goroutines are doing.
+//!    argument (that trampoline runs package initialisation, then `main.main`), on P0's
+//!    run queue;
+//! 6. start sysmon and enter the scheduler on m0 (`proc::mstart`). When `main(g)`
+//!    returns, the main goroutine exits the process with status 0 — as in Go, returning
+//!    from main.main ends the program whatever other goroutines are doing.
 //!
 //! A panic or fatal error never comes back here: it exits with status 2 from wherever it
 //! is.
@@ -21,10 +23,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-use crate::context;
-use crate::g::{alloc_g, getg, init_current_thread_m, new_goid, setg, GStatus, G};
+use crate::g::{getg, init_current_thread_m, G};
 use crate::panic::{exit, throw, PANICKING};
-use crate::stack::{alloc_dedicated, MAIN_STACK_SIZE};
+use crate::stack::MAIN_STACK_SIZE;
 
 /// The compiler-generated entry: runs package initialisation and `main.main` on `g`.
 pub type MainFn = extern "C" fn(g: *mut G);
@@ -85,34 +86,18 @@ pub unsafe fn start_with(main: MainFn, args: Vec<Vec<u8>>, main_stack_size: usiz
     let m = init_current_thread_m();
     crate::signal::install();
 
-    let Some(mem) = alloc_dedicated(main_stack_size) else {
-        throw("runtime: cannot allocate the main goroutine's stack");
-    };
-    let gp = alloc_g(new_goid());
-    // SAFETY: m and its g0 were just created for this thread; gp is new and not shared;
-    // the stack is fresh and unused.
-    unsafe {
-        let g0 = (*m).g0;
-        (*gp).set_stack(mem);
-        (*gp).start_fn = main as usize;
-        context::prepare(&mut (*gp).sched, mem.hi, main_goroutine, main as usize);
-        (*gp).set_status(GStatus::Runnable);
-
-        // Go's execute(): bind gp to this M and run it.
-        (*gp).m = m;
-        (*m).curg = gp;
-        (*gp).cas_status(GStatus::Runnable, GStatus::Running);
-        setg(gp);
-        context::switch(&mut (*g0).sched, &(*gp).sched);
-        // Back on g0: the main goroutine has returned from main.
-    }
-    exit(0)
+    let _ = m;
+    crate::proc::schedinit();
+    crate::proc::new_main_goroutine(main_goroutine, main as usize, main_stack_size);
+    crate::sysmon::start();
+    crate::proc::mstart()
 }
 
 /// First frame of the main goroutine (Go's runtime.main).
 extern "C" fn main_goroutine(arg: usize) -> ! {
-    // SAFETY: `arg` is the MainFn that start_with gave to context::prepare.
+    // SAFETY: `arg` is the MainFn that start_with gave to new_main_goroutine.
     let main: MainFn = unsafe { core::mem::transmute::<usize, MainFn>(arg) };
+    crate::proc::set_main_started();
     main(getg());
     // Another goroutine is printing a fatal panic: let it finish and exit(2) rather than
     // exiting 0 under it (Go parks the main goroutine forever here).
@@ -120,19 +105,6 @@ extern "C" fn main_goroutine(arg: usize) -> ! {
         // SAFETY: plain sleep.
         unsafe { libc::usleep(100_000) };
     }
-    main_exit(getg())
-}
-
-/// Retires the main goroutine and resumes g0, which exits the process.
-fn main_exit(g: *mut G) -> ! {
-    // SAFETY: g is the running main goroutine of this M; g0 is parked in start_with.
-    unsafe {
-        let m = (*g).m;
-        let g0 = (*m).g0;
-        (*g).cas_status(GStatus::Running, GStatus::Dead);
-        (*m).curg = core::ptr::null_mut();
-        (*g).m = core::ptr::null_mut();
-        setg(g0);
-        context::gogo(&(*g0).sched)
-    }
+    // Returning from main.main ends the program, whatever other goroutines are doing.
+    exit(0)
 }

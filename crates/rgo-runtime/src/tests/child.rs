@@ -21,12 +21,22 @@ pub const CHILD_ENV: &str = "RGO_RT_TEST_CHILD";
 pub struct Outcome {
     pub code: Option<i32>,
     pub stderr: String,
+    pub stdout: String,
 }
 
 /// Runs `scenario` in a child process (this test binary, `child_entry` only).
 pub fn run(scenario: &str) -> Outcome {
+    run_env(scenario, &[])
+}
+
+/// [`run`] with extra environment variables (GOMAXPROCS, GODEBUG).
+pub fn run_env(scenario: &str, env: &[(&str, &str)]) -> Outcome {
     let exe = std::env::current_exe().expect("test binary");
-    let out = Command::new(exe)
+    let mut cmd = Command::new(exe);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
         .args([
             "tests::child::child_entry",
             "--exact",
@@ -39,6 +49,7 @@ pub fn run(scenario: &str) -> Outcome {
     Outcome {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
     }
 }
 
@@ -83,7 +94,10 @@ fn child_entry() {
         "runtime_fault" => (go_runtime_fault, 1 << 30),
         "trap_divide" => (go_trap_divide, 1 << 30),
         "trap_nil" => (go_trap_nil, 1 << 30),
-        other => panic!("unknown scenario {other}"),
+        other => match super::sched::scenario(other) {
+            Some(m) => (m, 1 << 30),
+            None => panic!("unknown scenario {other}"),
+        },
     };
     let args = vec![
         b"prog".to_vec(),

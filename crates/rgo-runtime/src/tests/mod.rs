@@ -11,6 +11,8 @@ mod child;
 mod context_tests;
 mod fatal;
 mod misc;
+mod runq_tests;
+mod sched;
 mod strings;
 
 use crate::print::format_float;
