@@ -67,7 +67,6 @@ pub fn host_isa(pic: bool) -> Result<OwnedTargetIsa, String> {
 pub(crate) struct Ctx<'a, M: Module> {
     pub module: &'a mut M,
     pub pkg: &'a Package,
-    pub files: &'a [ast::File],
     /// Go functions by their object.
     pub funcs: HashMap<ObjId, FuncId>,
     /// Package-level variables by their object.
@@ -208,7 +207,6 @@ pub fn compile<M: Module>(
     let mut cx = Ctx {
         module,
         pkg,
-        files,
         funcs: HashMap::new(),
         globals: HashMap::new(),
         rt: HashMap::new(),
@@ -330,7 +328,10 @@ pub fn compile<M: Module>(
             .clone()
             .unwrap_or_default();
         for (i, lit) in info.lits.iter().enumerate() {
-            let sig_ty = pkg.tv(lit.id).map(|tv| tv.typ).unwrap_or(rgo_types::basic::INVALID);
+            let sig_ty = pkg
+                .tv(lit.id)
+                .map(|tv| tv.typ)
+                .unwrap_or(rgo_types::basic::INVALID);
             let sig = cx.go_signature(sig_ty, None);
             let id = cx
                 .module

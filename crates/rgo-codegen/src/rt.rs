@@ -176,7 +176,8 @@ pub fn make_signature(name: &str, cc: CallConv) -> Signature {
         signature_of(name).unwrap_or_else(|| panic!("unknown runtime entry point {name}"));
     let mut sig = Signature::new(cc);
     sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
-    sig.returns.extend(results.iter().map(|&t| AbiParam::new(t)));
+    sig.returns
+        .extend(results.iter().map(|&t| AbiParam::new(t)));
     sig
 }
 

@@ -1,20 +1,27 @@
 //! Calls: Go functions, builtins, conversions, print.
 
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::types::{self, F32, F64, I32, I64, I8};
-use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::types::{self, F32, F64, I32, I64};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value};
+use cranelift_module::FuncId;
 use cranelift_module::Module;
 use rgo_abi::entry as rt;
-use rgo_syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use rgo_syntax::ast::{Expr, ExprKind};
 use rgo_syntax::Pos;
-use rgo_types::{BasicKind, Builtin, ConstValue, Mode, ObjId, ObjKind, SelectionKind, Type, TypeId};
-use cranelift_module::FuncId;
+use rgo_types::{BasicKind, Builtin, Mode, ObjId, ObjKind, SelectionKind, Type, TypeId};
 
-use super::{int_bits, rat_f64, trusted, FnLower, Val, R};
+use super::{trusted, FnLower, Val, R};
 use crate::layout::{default_kind, layout, parts};
 
 impl<M: Module> FnLower<'_, '_, '_, M> {
-    pub(super) fn call(&mut self, e: &Expr, fun: &Expr, args: &[Expr], dots: bool, ty: TypeId) -> R<Val> {
+    pub(super) fn call(
+        &mut self,
+        e: &Expr,
+        fun: &Expr,
+        args: &[Expr],
+        dots: bool,
+        ty: TypeId,
+    ) -> R<Val> {
         let ftv = self
             .cx
             .pkg
@@ -158,7 +165,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if sel.kind != SelectionKind::MethodVal {
             return Ok(None);
         }
-        let ObjKind::Func { recv: Some(recv_ty) } = self.cx.pkg.obj(sel.obj).kind else {
+        let ObjKind::Func {
+            recv: Some(recv_ty),
+        } = self.cx.pkg.obj(sel.obj).kind
+        else {
             return Err(self.unsupported(fun.pos, "interface method calls"));
         };
         let Some(&fid) = self.cx.funcs.get(&sel.obj) else {
@@ -183,7 +193,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         // `addr` holds a value of type `ty`, unless `ty` is a pointer and we got the pointer
         // value itself (the direct case above).
         let direct_ptr = path.is_empty() && matches!(self.types().under(xt), Type::Pointer(_));
-        let recv_val = match (wants_ptr, direct_ptr, matches!(self.types().under(ty), Type::Pointer(_))) {
+        let recv_val = match (
+            wants_ptr,
+            direct_ptr,
+            matches!(self.types().under(ty), Type::Pointer(_)),
+        ) {
             (true, true, _) => vec![addr],
             (true, false, true) => vec![self.b.ins().load(I64, trusted(), addr, 0)],
             (true, false, false) => vec![addr],
@@ -230,7 +244,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             (None, n, items)
         };
         let new_len = self.b.ins().iadd(s[1], extra_len);
-        let fits = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, new_len, s[2]);
+        let fits = self
+            .b
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, new_len, s[2]);
         let grow = self.b.create_block();
         let store = self.b.create_block();
         self.b.append_block_param(store, I64);
@@ -239,26 +256,37 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         self.b.ins().brif(
             fits,
             store,
-            &[cranelift_codegen::ir::BlockArg::Value(s[0]), cranelift_codegen::ir::BlockArg::Value(s[2])],
+            &[
+                cranelift_codegen::ir::BlockArg::Value(s[0]),
+                cranelift_codegen::ir::BlockArg::Value(s[2]),
+            ],
             grow,
             &[],
         );
         self.b.switch_to_block(grow);
-        let slot = self.b.create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
-            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
-            24,
-            3,
-        ));
+        let slot = self
+            .b
+            .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                24,
+                3,
+            ));
         let out = self.b.ins().stack_addr(I64, slot, 0);
         let esize = self.b.ins().iconst(I64, l.size as i64);
         let ealign = self.b.ins().iconst(I64, l.align as i64);
         let g = self.g;
-        self.call_rt(rgo_abi::lang::GROWSLICE, &[g, out, s[0], s[1], s[2], new_len, esize, ealign])?;
+        self.call_rt(
+            rgo_abi::lang::GROWSLICE,
+            &[g, out, s[0], s[1], s[2], new_len, esize, ealign],
+        )?;
         let np = self.b.ins().stack_load(I64, I64, slot, 0);
         let nc = self.b.ins().stack_load(I64, I64, slot, 16);
         self.b.ins().jump(
             store,
-            &[cranelift_codegen::ir::BlockArg::Value(np), cranelift_codegen::ir::BlockArg::Value(nc)],
+            &[
+                cranelift_codegen::ir::BlockArg::Value(np),
+                cranelift_codegen::ir::BlockArg::Value(nc),
+            ],
         );
         self.b.switch_to_block(store);
         let ptr = self.b.block_params(store)[0];
@@ -355,7 +383,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     }
                     Some(k) if v.len() == 1 => {
                         let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
-                        let bits = self.to_bits(v[0], k);
+                        let bits = self.value_bits(v[0], k);
                         self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
                     }
                     _ => return Err(self.unsupported(pos, "panic with this value")),
@@ -419,7 +447,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     /// The value's bits as an i64, for the runtime's basic-kind panic printer.
-    pub(super) fn to_bits(&mut self, v: Value, k: BasicKind) -> Value {
+    pub(super) fn value_bits(&mut self, v: Value, k: BasicKind) -> Value {
         match self.b.func.dfg.value_type(v) {
             F64 => self.b.ins().bitcast(I64, MemFlagsData::new(), v),
             F32 => {

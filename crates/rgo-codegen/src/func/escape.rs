@@ -87,9 +87,7 @@ impl<'a> Walker<'a, '_> {
     fn is_local_var(&self, o: ObjId) -> bool {
         matches!(
             self.pkg.obj(o).kind,
-            ObjKind::Var(
-                VarKind::Local | VarKind::Param | VarKind::Result | VarKind::Receiver
-            )
+            ObjKind::Var(VarKind::Local | VarKind::Param | VarKind::Result | VarKind::Receiver)
         )
     }
 
@@ -138,11 +136,7 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             // An element of an array variable (not of a slice or through a pointer).
-            ExprKind::Index(x, _) => {
-                if self.is_array(x) {
-                    self.take_address(x);
-                }
-            }
+            ExprKind::Index(x, _) if self.is_array(x) => self.take_address(x),
             _ => {}
         }
     }

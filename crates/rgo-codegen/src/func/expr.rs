@@ -2,17 +2,17 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{self, F32, F64, I32, I64, I8};
-use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{BlockArg, InstBuilder, Value};
 use cranelift_module::Module;
 use rgo_abi::entry as rt;
 use rgo_syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use rgo_syntax::Pos;
-use rgo_types::{BasicKind, Builtin, ConstValue, Mode, ObjId, ObjKind, SelectionKind, Type, TypeId};
+use rgo_types::{BasicKind, ConstValue, Mode, ObjId, ObjKind, SelectionKind, Type, TypeId};
 
 use num_traits::ToPrimitive;
 
 use super::{int_bits, rat_f64, trusted, FnLower, Val, R};
-use crate::layout::{default_kind, field_offset, layout, parts};
+use crate::layout::{field_offset, layout, parts};
 
 impl<M: Module> FnLower<'_, '_, '_, M> {
     /// Lowers an expression whose value may be absent (a call of a function without
@@ -123,7 +123,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             ExprKind::Index(x, idx) if idx.len() == 1 => {
                 let xt = self.type_of(x)?;
-                if matches!(self.types().under(xt), Type::Map { .. }) || self.kind_of(xt) == Some(BasicKind::String) {
+                if matches!(self.types().under(xt), Type::Map { .. })
+                    || self.kind_of(xt) == Some(BasicKind::String)
+                {
                     return self.spill(e);
                 }
                 self.elem_addr(x, &idx[0])
@@ -188,7 +190,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Type::Struct(fields) => fields.get(i).map(|f| f.typ),
                 _ => None,
             };
-            let fty = fty.ok_or_else(|| self.err(x.pos, "internal compiler error: bad field path"))?;
+            let fty =
+                fty.ok_or_else(|| self.err(x.pos, "internal compiler error: bad field path"))?;
             let off = field_offset(self.types(), ty, i);
             if off != 0 {
                 addr = self.b.ins().iadd_imm_s(addr, off as i64);
@@ -284,7 +287,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             None => {
                 if hi_given {
-                    let code = if is_string { bc::SLICE_ALEN } else { bc::SLICE_ACAP };
+                    let code = if is_string {
+                        bc::SLICE_ALEN
+                    } else {
+                        bc::SLICE_ACAP
+                    };
                     let limit = if is_string { len } else { cap };
                     self.bounds_fail_if(IntCC::UnsignedGreaterThan, hi, limit, code)?;
                 }
@@ -337,9 +344,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let code = self.b.ins().func_addr(I64, r);
         self.b.ins().store(trusted(), code, obj, 0);
         for (i, o) in caps.iter().enumerate() {
-            let cell = self
-                .var_addr(*o)
-                .ok_or_else(|| self.err(e.pos, "internal compiler error: captured variable not in memory"))?;
+            let cell = self.var_addr(*o).ok_or_else(|| {
+                self.err(
+                    e.pos,
+                    "internal compiler error: captured variable not in memory",
+                )
+            })?;
             self.b.ins().store(trusted(), cell, obj, 8 * (i as i32 + 1));
         }
         Ok(vec![obj])
@@ -408,7 +418,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                                 return Err(self.err(k.pos, "internal compiler error: field key"));
                             };
                             let fi = fields.iter().position(|f| &f.name == name);
-                            let fi = fi.ok_or_else(|| self.err(k.pos, "internal compiler error: unknown field"))?;
+                            let fi = fi.ok_or_else(|| {
+                                self.err(k.pos, "internal compiler error: unknown field")
+                            })?;
                             (fi, v.as_ref())
                         }
                         _ => (i, el),
@@ -695,7 +707,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// Go shifts: counts at or above the width give 0 (or the sign fill for a signed right
     /// shift); a negative signed count panics.
-    pub(super) fn shift(&mut self, op: BinOp, xt: TypeId, yt: TypeId, x: Value, y: Value) -> R<Value> {
+    pub(super) fn shift(
+        &mut self,
+        op: BinOp,
+        xt: TypeId,
+        yt: TypeId,
+        x: Value,
+        y: Value,
+    ) -> R<Value> {
         let xk = self.kind_of(xt).unwrap_or(BasicKind::Int);
         let yk = self.kind_of(yt).unwrap_or(BasicKind::Uint);
         if !yk.is_unsigned() {

@@ -17,8 +17,8 @@ use std::collections::{HashMap, HashSet};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{self, F32, F64, I64};
 use cranelift_codegen::ir::{
-    AbiParam, Block, FuncRef, GlobalValueData, InstBuilder, MemFlagsData, Signature,
-    StackSlotData, StackSlotKind, TrapCode, UserFuncName, Value,
+    AbiParam, Block, FuncRef, GlobalValueData, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, TrapCode, UserFuncName, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -132,7 +132,11 @@ pub(crate) fn lower_function<M: Module>(
             let ExprKind::FuncLit { sig, body } = &e.kind else {
                 unreachable!("Body::Lit holds a function literal");
             };
-            let sig_ty = cx.pkg.tv(e.id).map(|tv| tv.typ).unwrap_or(rgo_types::basic::INVALID);
+            let sig_ty = cx
+                .pkg
+                .tv(e.id)
+                .map(|tv| tv.typ)
+                .unwrap_or(rgo_types::basic::INVALID);
             (sig_ty, None, None, sig, body, e.pos)
         }
     };
@@ -179,10 +183,7 @@ pub(crate) fn lower_function<M: Module>(
     // Captured variables: their cells' addresses follow the code pointer in the closure.
     if let Body::Lit(_, caps) = body {
         for (i, &o) in caps.iter().enumerate() {
-            let cell = f
-                .b
-                .ins()
-                .load(I64, trusted(), closure, 8 * (i as i32 + 1));
+            let cell = f.b.ins().load(I64, trusted(), closure, 8 * (i as i32 + 1));
             let var = f.b.declare_var(I64);
             f.b.def_var(var, cell);
             f.locals.insert(o, Storage::Mem(var));
@@ -196,7 +197,10 @@ pub(crate) fn lower_function<M: Module>(
     let mut ti = 0;
     for field in fields {
         for k in 0..field.names.len().max(1) {
-            let ty = all_types.get(ti).copied().unwrap_or(rgo_types::basic::INVALID);
+            let ty = all_types
+                .get(ti)
+                .copied()
+                .unwrap_or(rgo_types::basic::INVALID);
             ti += 1;
             let n = parts(f.types(), ty).len();
             let vals = params[next..next + n].to_vec();
@@ -321,7 +325,11 @@ pub(crate) fn lower_entry<M: Module>(
 /// `STACK_OVERFLOW` below it; the runtime's signal handler reports the overflow).
 fn install_stack_limit(b: &mut FunctionBuilder<'_>) {
     let vmctx = b.create_global_value(GlobalValueData::VMContext);
-    let flags = b.func.dfg.mem_flags.insert_unchecked(trusted().with_readonly());
+    let flags = b
+        .func
+        .dfg
+        .mem_flags
+        .insert_unchecked(trusted().with_readonly());
     let limit = b.create_global_value(GlobalValueData::Load {
         base: vmctx,
         offset: rgo_abi::g::STACKGUARD.into(),
@@ -448,7 +456,10 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
 
     /// The preemption poll: a load of `g.preempt` and a branch to a cold runtime call.
     pub(super) fn poll(&mut self) {
-        let flag = self.b.ins().load(I64, trusted(), self.g, rgo_abi::g::PREEMPT);
+        let flag = self
+            .b
+            .ins()
+            .load(I64, trusted(), self.g, rgo_abi::g::PREEMPT);
         let cold = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
@@ -522,16 +533,8 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         }
         let cfg = self.cx.module.target_config();
         if size <= 128 {
-            self.b.emit_small_memory_copy(
-                cfg,
-                dst,
-                src,
-                size,
-                1,
-                1,
-                false,
-                MemFlagsData::new(),
-            );
+            self.b
+                .emit_small_memory_copy(cfg, dst, src, size, 1, 1, false, MemFlagsData::new());
         } else {
             let n = self.b.ins().iconst(I64, size as i64);
             self.b.call_memmove(cfg, dst, src, n);

@@ -125,7 +125,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         define,
                         x,
                         body,
-                    } => self.range_stmt(name, key.as_ref(), value.as_ref(), *define, x, body, stmt.pos),
+                    } => self.range_stmt(
+                        name,
+                        key.as_ref(),
+                        value.as_ref(),
+                        *define,
+                        x,
+                        body,
+                        stmt.pos,
+                    ),
                     _ => self.stmt(stmt),
                 }
             }
@@ -232,12 +240,23 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         for x in lhs {
             let new_var = define && self.cx.pkg.info.defs.contains_key(&x.id);
             let blank = matches!(&x.kind, ExprKind::Name(n) if n == "_");
-            places.push(if new_var || blank { None } else { Some(self.lvalue(x)?) });
+            places.push(if new_var || blank {
+                None
+            } else {
+                Some(self.lvalue(x)?)
+            });
         }
         let mut vals = self.rhs_values(rhs, lhs.len())?.unwrap_or_default();
         if lhs.len() > 1 {
             for (x, v) in lhs.iter().zip(vals.iter_mut()) {
-                let t = match self.cx.pkg.info.defs.get(&x.id).or(self.cx.pkg.info.uses.get(&x.id)) {
+                let t = match self
+                    .cx
+                    .pkg
+                    .info
+                    .defs
+                    .get(&x.id)
+                    .or(self.cx.pkg.info.uses.get(&x.id))
+                {
                     Some(&o) => Some(self.cx.pkg.obj(o).typ),
                     None => self.type_of(x).ok(),
                 };
@@ -277,7 +296,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let obj = obj.ok_or_else(|| self.err(x.pos, "unresolved name"))?;
                 Ok(Lvalue::Var(obj))
             }
-            ExprKind::Index(m, _) if matches!(self.types().under(self.type_of(m)?), Type::Map { .. }) => {
+            ExprKind::Index(m, _)
+                if matches!(self.types().under(self.type_of(m)?), Type::Map { .. }) =>
+            {
                 Err(self.unsupported(x.pos, "maps"))
             }
             _ => Ok(Lvalue::Addr(self.place(x)?)),
@@ -385,7 +406,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Type::Array { len, elem } => {
                     // The array is copied when its elements are used (value semantics).
                     let v = self.expr(x)?;
-                    let v = if value.is_some() { self.stable_copy(xt, v) } else { v };
+                    let v = if value.is_some() {
+                        self.stable_copy(xt, v)
+                    } else {
+                        v
+                    };
                     (v[0], self.b.ins().iconst(I64, len as i64), Some(elem))
                 }
                 Type::Pointer(p) => match self.types().under(p).clone() {
@@ -511,15 +536,19 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let r = self.b.ins().uextend(I32, byte);
         let one = self.b.ins().iconst(I64, 1);
         use cranelift_codegen::ir::BlockArg;
-        self.b
-            .ins()
-            .brif(ascii, done, &[BlockArg::Value(r), BlockArg::Value(one)], slow, &[]);
+        self.b.ins().brif(
+            ascii,
+            done,
+            &[BlockArg::Value(r), BlockArg::Value(one)],
+            slow,
+            &[],
+        );
         self.b.switch_to_block(slow);
         let packed = self
             .call_rt(rgo_abi::entry::DECODE_RUNE, &[base, len, i])?
             .ok_or_else(|| self.err(Pos(0), "internal compiler error"))?;
         let r = self.b.ins().ireduce(I32, packed);
-        let w = self.b.ins().ushr_imm(packed, 32);
+        let w = self.b.ins().ushr_imm_u(packed, 32);
         self.b
             .ins()
             .jump(done, &[BlockArg::Value(r), BlockArg::Value(w)]);

@@ -42,14 +42,18 @@ pub unsafe extern "C" fn rgo_makeslice(
     elem_size: u64,
     elem_align: u64,
 ) -> *mut u8 {
-    let too_big = |n: i64| n < 0 || (elem_size != 0 && (n as u64).saturating_mul(elem_size) > MAX_ALLOC);
+    let too_big =
+        |n: i64| n < 0 || (elem_size != 0 && (n as u64).saturating_mul(elem_size) > MAX_ALLOC);
     if too_big(len) {
         super::panic_message_g(g, "makeslice: len out of range");
     }
     if too_big(cap) || cap < len {
         super::panic_message_g(g, "makeslice: cap out of range");
     }
-    crate::malloc::mallocgc((cap as u64 * elem_size).max(1) as usize, elem_align.max(1) as usize)
+    crate::malloc::mallocgc(
+        (cap as u64 * elem_size).max(1) as usize,
+        elem_align.max(1) as usize,
+    )
 }
 
 /// # Safety
@@ -73,7 +77,10 @@ pub unsafe extern "C" fn rgo_growslice(
     if elem_size != 0 && new_cap.saturating_mul(elem_size) > MAX_ALLOC {
         super::panic_message_g(g, "growslice: cap out of range");
     }
-    let p = crate::malloc::mallocgc((new_cap * elem_size).max(1) as usize, elem_align.max(1) as usize);
+    let p = crate::malloc::mallocgc(
+        (new_cap * elem_size).max(1) as usize,
+        elem_align.max(1) as usize,
+    );
     let bytes = len as usize * elem_size as usize;
     if bytes > 0 {
         // SAFETY: the caller guarantees `ptr[..bytes]` is readable; `p` has room for
