@@ -81,6 +81,8 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub lit_funcs: HashMap<ast::NodeId, FuncId>,
     /// Static closure objects `{code}` of top-level functions used as values.
     pub funcvals: HashMap<FuncId, DataId>,
+    /// `go` thunks declared but not yet lowered.
+    pub thunks: Vec<func::conc::Thunk>,
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
@@ -214,6 +216,7 @@ pub fn compile<M: Module>(
         init_exprs: HashMap::new(),
         lit_funcs: HashMap::new(),
         funcvals: HashMap::new(),
+        thunks: Vec::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -360,6 +363,22 @@ pub fn compile<M: Module>(
                     // The builder was abandoned mid-function; start the next one afresh.
                     fctx = FunctionBuilderContext::new();
                 }
+            }
+            cx.module.clear_context(&mut ctx);
+        }
+        for th in std::mem::take(&mut cx.thunks) {
+            let r = func::conc::lower_thunk(&mut cx, &mut ctx, &mut fctx, &th).and_then(|()| {
+                cx.module
+                    .define_function(th.id, &mut ctx)
+                    .map_err(|e| CgError {
+                        file: fi,
+                        pos: fd.pos,
+                        msg: format!("internal compiler error: {e:?}"),
+                    })
+            });
+            if let Err(e) = r {
+                errors.push(e);
+                fctx = FunctionBuilderContext::new();
             }
             cx.module.clear_context(&mut ctx);
         }

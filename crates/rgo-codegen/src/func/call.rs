@@ -137,7 +137,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     /// Copies the memory-typed elements of a multi-value result so they stay unchanged.
-    fn copy_tuple(&mut self, tuple: TypeId, v: Val) -> Val {
+    pub(super) fn copy_tuple(&mut self, tuple: TypeId, v: Val) -> Val {
         let Type::Tuple(elems) = self.types().get(tuple).clone() else {
             return v;
         };
@@ -155,7 +155,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// For `x.m(...)` with a statically known method: the method's function and the
     /// receiver argument (address or value as the method declares, through embedded fields
     /// and with the implicit `&x`/`*x`). `None` when `fun` is not such a method.
-    fn method_call(&mut self, fun: &Expr) -> R<Option<(FuncId, Val)>> {
+    pub(super) fn method_call(&mut self, fun: &Expr) -> R<Option<(FuncId, Val)>> {
         let ExprKind::Selector(x, _) = &fun.kind else {
             return Ok(None);
         };
@@ -399,6 +399,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
                 match self.types().under(t) {
                     Type::Slice(_) => Ok(vec![v[idx]]),
+                    Type::Chan { .. } => {
+                        let f = if idx == 1 { rt::CHANLEN } else { rt::CHANCAP };
+                        let r = self.call_rt(f, &[v[0]])?;
+                        Ok(vec![
+                            r.ok_or_else(|| self.err(pos, "internal compiler error"))?
+                        ])
+                    }
                     _ => Err(self.unsupported(pos, &format!("{b:?} of this type"))),
                 }
             }
@@ -424,10 +431,17 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
                         Ok(vec![p, len, cap])
                     }
-                    _ => Err(self.unsupported(pos, "make of maps and channels")),
+                    Type::Chan { .. } => self.make_chan(t, args.get(1)),
+                    _ => Err(self.unsupported(pos, "make of maps")),
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
+            Builtin::Close => {
+                let c = self.expr(&args[0])?[0];
+                let g = self.g;
+                self.call_rt(rt::CLOSECHAN, &[g, c])?;
+                Ok(vec![])
+            }
             Builtin::Copy => {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;

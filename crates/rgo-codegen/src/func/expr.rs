@@ -44,6 +44,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::FuncLit { .. } => self.closure(e),
             ExprKind::CompositeLit { .. } => self.composite(e, tv.typ, false),
             ExprKind::Unary(UnOp::Addr, x) => Ok(vec![self.address_of(x)?]),
+            ExprKind::Unary(UnOp::Recv, x) => {
+                let with_ok = matches!(self.types().get(tv.typ), Type::Tuple(_));
+                self.recv(x, with_ok)
+            }
             ExprKind::Unary(op, x) => self.unary(*op, x, tv.typ, e.pos),
             ExprKind::Star(x) => {
                 let p = self.expr(x)?[0];

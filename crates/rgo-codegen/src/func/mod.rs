@@ -35,6 +35,7 @@ use crate::layout::{default_kind, is_mem, layout, parts, Part};
 use crate::{CgError, Ctx};
 
 mod call;
+pub(crate) mod conc;
 pub(crate) mod escape;
 mod expr;
 mod stmt;

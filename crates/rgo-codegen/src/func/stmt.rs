@@ -164,11 +164,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 self.start_dead_block();
                 Ok(())
             }
-            StmtKind::Send { .. } => Err(self.unsupported(s.pos, "channel send")),
-            StmtKind::Go(_) => Err(self.unsupported(s.pos, "go statement")),
+            StmtKind::Send { ch, value } => self.send(ch, value),
+            StmtKind::Go(call) => self.go_stmt(call),
             StmtKind::Defer(_) => Err(self.unsupported(s.pos, "defer")),
             StmtKind::TypeSwitch { .. } => Err(self.unsupported(s.pos, "type switch")),
-            StmtKind::Select { .. } => Err(self.unsupported(s.pos, "select")),
+            StmtKind::Select { clauses, .. } => self.select_stmt(None, clauses),
             StmtKind::Range {
                 key,
                 value,
@@ -423,7 +423,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     }
                     _ => return Err(self.unsupported(pos, "range over this type")),
                 },
-                _ => return Err(self.unsupported(pos, "range over maps and channels")),
+                Type::Chan { .. } => return self.range_chan(label, key, define, x, body),
+                _ => return Err(self.unsupported(pos, "range over maps")),
             }
         };
         // The iteration variables.
@@ -505,7 +506,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         parts(self.types(), ty).first().map(|p| p.ty).unwrap_or(I64)
     }
 
-    fn assign_iter_var(&mut self, x: &Expr, define: bool, v: Val) -> R<()> {
+    pub(super) fn assign_iter_var(&mut self, x: &Expr, define: bool, v: Val) -> R<()> {
         if matches!(&x.kind, ExprKind::Name(n) if n == "_") {
             return Ok(());
         }
