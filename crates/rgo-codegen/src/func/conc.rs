@@ -128,6 +128,10 @@ pub(crate) fn lower_thunk<M: Module>(
     Ok(())
 }
 
+/// Per select clause: its case index (`None` for default), and for receives the buffer
+/// the runtime fills and the element type.
+type SelectClause = (Option<usize>, Option<(Value, TypeId)>);
+
 impl<M: Module> FnLower<'_, '_, '_, M> {
     /// `go f(args)`.
     pub(super) fn go_stmt(&mut self, call: &Expr) -> R<()> {
@@ -360,8 +364,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             3,
         ));
         let cases = self.b.ins().stack_addr(I64, slot, 0);
-        // Per clause: (case index or None for default, receive buffer and element type).
-        let mut info: Vec<(Option<usize>, Option<(Value, TypeId)>)> = Vec::new();
+        let mut info: Vec<SelectClause> = Vec::new();
         let mut k = 0;
         for c in clauses {
             match &c.comm {
