@@ -341,54 +341,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     pub(super) fn builtin(&mut self, b: Builtin, args: &[Expr], dots: bool, pos: Pos) -> R<Val> {
         match b {
-            Builtin::Print | Builtin::Println => {
-                // Operands are evaluated before anything is printed; a single multi-value
-                // call prints each of its results.
-                let mut operands: Vec<(TypeId, Val)> = Vec::new();
-                for a in args {
-                    let t = self.type_of(a)?;
-                    let v = self.expr(a)?;
-                    match self.types().get(t).clone() {
-                        Type::Tuple(elems) => {
-                            let mut off = 0;
-                            for et in elems {
-                                let n = parts(self.types(), et).len();
-                                operands.push((et, v[off..off + n].to_vec()));
-                                off += n;
-                            }
-                        }
-                        _ => operands.push((t, v)),
-                    }
-                }
-                self.call_rt(rt::PRINTLOCK, &[])?;
-                for (i, (t, v)) in operands.into_iter().enumerate() {
-                    if i > 0 && b == Builtin::Println {
-                        self.call_rt(rt::PRINTSP, &[])?;
-                    }
-                    self.print_value(t, v, pos)?;
-                }
-                if b == Builtin::Println {
-                    self.call_rt(rt::PRINTNL, &[])?;
-                }
-                self.call_rt(rt::PRINTUNLOCK, &[])?;
-                Ok(vec![])
-            }
-            Builtin::Panic => {
-                let t = self.type_of(&args[0])?;
-                let v = self.expr(&args[0])?;
-                let g = self.g;
-                match self.kind_of(t) {
-                    Some(BasicKind::String) => {
-                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
-                    }
-                    Some(k) if v.len() == 1 => {
-                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
-                        let bits = self.value_bits(v[0], k);
-                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
-                    }
-                    _ => return Err(self.unsupported(pos, "panic with this value")),
-                }
-                Ok(vec![])
+            Builtin::Print | Builtin::Println | Builtin::Panic | Builtin::Close => {
+                let ops = self.builtin_operands(b, args)?;
+                self.builtin_values(b, ops, pos)
             }
             Builtin::Len | Builtin::Cap => {
                 let t = self.type_of(&args[0])?;
@@ -436,12 +391,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
-            Builtin::Close => {
-                let c = self.expr(&args[0])?[0];
-                let g = self.g;
-                self.call_rt(rt::CLOSECHAN, &[g, c])?;
-                Ok(vec![])
-            }
             Builtin::Copy => {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;
@@ -458,6 +407,86 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             _ => Err(self.unsupported(pos, &format!("builtin {b:?}"))),
         }
+    }
+
+    /// Evaluates the operands of a builtin that works on plain values (print, println,
+    /// panic, close); a single multi-value call to print is spread into its results.
+    pub(super) fn builtin_operands(&mut self, b: Builtin, args: &[Expr]) -> R<Vec<(TypeId, Val)>> {
+        let mut ops = Vec::new();
+        for a in args {
+            let t = self.type_of(a)?;
+            let v = self.expr(a)?;
+            match self.types().get(t).clone() {
+                Type::Tuple(elems) if matches!(b, Builtin::Print | Builtin::Println) => {
+                    let mut off = 0;
+                    for et in elems {
+                        let n = parts(self.types(), et).len();
+                        ops.push((et, v[off..off + n].to_vec()));
+                        off += n;
+                    }
+                }
+                _ => ops.push((t, v)),
+            }
+        }
+        Ok(ops)
+    }
+
+    /// print, println, panic and close applied to evaluated operands (also what deferred
+    /// and `go` calls of these builtins run).
+    pub(super) fn builtin_values(
+        &mut self,
+        b: Builtin,
+        ops: Vec<(TypeId, Val)>,
+        pos: Pos,
+    ) -> R<Val> {
+        match b {
+            Builtin::Print | Builtin::Println => {
+                self.call_rt(rt::PRINTLOCK, &[])?;
+                for (i, (t, v)) in ops.into_iter().enumerate() {
+                    if i > 0 && b == Builtin::Println {
+                        self.call_rt(rt::PRINTSP, &[])?;
+                    }
+                    self.print_value(t, v, pos)?;
+                }
+                if b == Builtin::Println {
+                    self.call_rt(rt::PRINTNL, &[])?;
+                }
+                self.call_rt(rt::PRINTUNLOCK, &[])?;
+            }
+            Builtin::Panic => {
+                let (t, v) = ops
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let g = self.g;
+                match self.kind_of(t) {
+                    Some(BasicKind::String) => {
+                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
+                    }
+                    Some(k) if k.is_complex() => {
+                        let re = self.widen_float(v[0]);
+                        let im = self.widen_float(v[1]);
+                        self.call_rt(rt::PANIC_COMPLEX, &[g, re, im])?;
+                    }
+                    Some(k) if v.len() == 1 => {
+                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
+                        let bits = self.value_bits(v[0], k);
+                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
+                    }
+                    _ => return Err(self.unsupported(pos, "panic with this value")),
+                }
+            }
+            Builtin::Close => {
+                let c = ops
+                    .first()
+                    .map(|o| o.1[0])
+                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let g = self.g;
+                self.call_rt(rt::CLOSECHAN, &[g, c])?;
+            }
+            _ => return Err(self.unsupported(pos, &format!("builtin {b:?} here"))),
+        }
+        Ok(vec![])
     }
 
     /// The value's bits as an i64, for the runtime's basic-kind panic printer.

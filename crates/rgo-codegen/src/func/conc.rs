@@ -22,31 +22,37 @@ use cranelift_module::{FuncId, Module};
 use rgo_abi::entry as rt;
 use rgo_syntax::ast::{self, CommOp, Expr, ExprKind};
 use rgo_syntax::Pos;
-use rgo_types::{ObjKind, SelectionKind, Type, TypeId};
+use rgo_types::{Builtin, ObjKind, SelectionKind, Type, TypeId};
 
 use super::{trusted, FnLower, Target, Val, R};
-use crate::layout::{is_mem, layout, parts};
+use crate::layout::{layout, parts};
 use crate::{CgError, Ctx};
 
-/// A deferred call's shape: what a thunk loads from its block and calls.
+/// A `go`/`defer` call's shape: what its thunk loads from the block and calls.
 pub(crate) struct Thunk {
     pub id: FuncId,
-    /// A known function (with the receiver among `args` for methods), or `None` for a func
-    /// value stored first in the block.
-    pub direct: Option<FuncId>,
-    /// The Go signature type of the callee.
-    pub sig_ty: TypeId,
-    /// Receiver type, for methods.
-    pub recv: Option<TypeId>,
+    pub callee: ThunkCallee,
+    /// Types of the values stored in the block after the callee word, in order (the
+    /// receiver first for methods; the operands for builtins).
+    pub args: Vec<TypeId>,
 }
 
-/// Offsets of the callee and each argument in a thunk's block: the func value (if any) at
-/// 0, then the arguments at their alignment.
-fn block_layout(cx_types: &rgo_types::TypeTable, args: &[TypeId]) -> (Vec<u64>, u64) {
+pub(crate) enum ThunkCallee {
+    /// A known function; the Go signature type of the call.
+    Direct(FuncId, TypeId),
+    /// A func value stored first in the block; its Go signature type.
+    Value(TypeId),
+    /// A builtin applied to the stored operands.
+    Builtin(Builtin),
+}
+
+/// Offsets of each argument in a thunk's block: the callee word at 0, then the arguments
+/// at their alignment. Returns the offsets and the block size.
+fn block_layout(t: &rgo_types::TypeTable, args: &[TypeId]) -> (Vec<u64>, u64) {
     let mut off = 8u64;
     let mut offs = Vec::new();
-    for &t in args {
-        let l = layout(cx_types, t);
+    for &a in args {
+        let l = layout(t, a);
         off = off.next_multiple_of(l.align.max(1));
         offs.push(off);
         off += l.size;
@@ -54,77 +60,69 @@ fn block_layout(cx_types: &rgo_types::TypeTable, args: &[TypeId]) -> (Vec<u64>, 
     (offs, off.max(8))
 }
 
-fn sig_parts(t: &rgo_types::TypeTable, sig_ty: TypeId) -> (Vec<TypeId>, Vec<TypeId>) {
-    match t.under(sig_ty) {
-        Type::Signature(s) => (s.params.clone(), s.results.clone()),
-        _ => (vec![], vec![]),
-    }
-}
-
-/// Lowers a `go` thunk: `fn(g, block)` (C convention) that calls the saved callee.
+/// Lowers a thunk: `fn(g, block)` (C convention) that makes the saved call.
 pub(crate) fn lower_thunk<M: Module>(
     cx: &mut Ctx<'_, M>,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
     th: &Thunk,
 ) -> Result<(), CgError> {
-    let t = &cx.pkg.types;
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
     sig.params.push(AbiParam::new(I64));
     ctx.func.signature = sig;
     ctx.func.name = UserFuncName::user(0, th.id.as_u32());
-    let (params, results) = sig_parts(t, th.sig_ty);
-    let args: Vec<TypeId> = th.recv.into_iter().chain(params).collect();
-    let (offs, _) = block_layout(t, &args);
+    let (offs, _) = block_layout(&cx.pkg.types, &th.args);
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     let (g, block) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-    let closure = match th.direct {
-        Some(_) => b.ins().iconst(I64, 0),
-        None => b.ins().load(I64, trusted(), block, 0),
+    let closure = match th.callee {
+        ThunkCallee::Value(_) => b.ins().load(I64, trusted(), block, 0),
+        _ => b.ins().iconst(I64, 0),
     };
-    let mut vals = vec![g, closure];
-    for &r in &results {
-        if is_mem(t, r) {
-            let l = layout(t, r);
-            let slot = b.create_sized_stack_slot(StackSlotData::new(
-                StackSlotKind::ExplicitSlot,
-                l.size.max(1) as u32,
-                l.align.max(1).trailing_zeros() as u8,
-            ));
-            vals.push(b.ins().stack_addr(I64, slot, 0));
-        }
+    let mut f = FnLower::bare(cx, b, g, closure);
+    // The stored values (memory-typed ones by address: the block is this call's own copy).
+    let mut ops: Vec<(TypeId, Val)> = Vec::new();
+    for (&a, &off) in th.args.iter().zip(&offs) {
+        let addr = f.b.ins().iadd_imm_s(block, off as i64);
+        let v = f.load_value(addr, a);
+        ops.push((a, v));
     }
-    for (&a, &off) in args.iter().zip(&offs) {
-        if is_mem(t, a) {
-            vals.push(b.ins().iadd_imm_s(block, off as i64));
-        } else {
-            for p in parts(t, a) {
-                vals.push(
-                    b.ins()
-                        .load(p.ty, trusted(), block, (off + p.offset as u64) as i32),
-                );
+    match th.callee {
+        ThunkCallee::Builtin(bi) => {
+            f.builtin_values(bi, ops, Pos(0))?;
+        }
+        ThunkCallee::Direct(_, sig_ty) | ThunkCallee::Value(sig_ty) => {
+            let results = match f.types().under(sig_ty) {
+                Type::Signature(s) => s.results.clone(),
+                _ => vec![],
+            };
+            let mut vals = vec![g, closure];
+            for &r in &results {
+                if f.is_mem(r) {
+                    vals.push(f.stack_temp(r));
+                }
+            }
+            for (_, v) in ops {
+                vals.extend(v);
+            }
+            if let ThunkCallee::Direct(fid, _) = th.callee {
+                let r = f.func_ref(fid);
+                f.b.ins().call(r, &vals);
+            } else {
+                let code = f.b.ins().load(I64, trusted(), closure, 0);
+                let csig = f.cx.go_signature(sig_ty, None);
+                let sref = f.b.import_signature(csig);
+                f.b.ins().call_indirect(sref, code, &vals);
             }
         }
     }
-    match th.direct {
-        Some(f) => {
-            let r = cx.module.declare_func_in_func(f, b.func);
-            b.ins().call(r, &vals);
-        }
-        None => {
-            let code = b.ins().load(I64, trusted(), closure, 0);
-            let csig = cx.go_signature(th.sig_ty, None);
-            let sref = b.import_signature(csig);
-            b.ins().call_indirect(sref, code, &vals);
-        }
-    }
-    b.ins().return_(&[]);
-    b.seal_all_blocks();
-    b.finalize(cx.module.target_config());
+    f.b.ins().return_(&[]);
+    f.b.seal_all_blocks();
+    let cfg = f.cx.module.target_config();
+    f.b.finalize(cfg);
     Ok(())
 }
 
@@ -135,24 +133,60 @@ type SelectClause = (Option<usize>, Option<(Value, TypeId)>);
 impl<M: Module> FnLower<'_, '_, '_, M> {
     /// `go f(args)`.
     pub(super) fn go_stmt(&mut self, call: &Expr) -> R<()> {
+        let (code, block) = self.package_call(call, "go")?;
+        let g = self.g;
+        self.call_rt(rt::NEWPROC, &[g, code, block])?;
+        Ok(())
+    }
+
+    /// `defer f(args)`: registered on the goroutine's defer chain with this activation's
+    /// frame pointer; run by `rgo_deferreturn` before each return, or by a panic.
+    pub(super) fn defer_stmt(&mut self, call: &Expr) -> R<()> {
+        let (code, block) = self.package_call(call, "defer")?;
+        let g = self.g;
+        let fp = self.b.ins().get_frame_pointer(I64);
+        self.call_rt(rt::DEFERPROC, &[g, code, block, fp])?;
+        Ok(())
+    }
+
+    /// Evaluates the callee and arguments of a `go`/`defer` call into a heap block; returns
+    /// the address of the thunk that makes the call and the block.
+    fn package_call(&mut self, call: &Expr, what: &str) -> R<(Value, Value)> {
         let ExprKind::Call { fun, args, dots } = &call.kind else {
-            return Err(self.err(call.pos, "internal compiler error: go without a call"));
+            return Err(self.err(call.pos, "internal compiler error: go/defer without a call"));
         };
         let fun_ty = self.type_of(fun)?;
-        if !matches!(self.types().under(fun_ty), Type::Signature(_))
-            || matches!(
-                self.cx.pkg.tv(fun.id).map(|tv| &tv.mode),
-                Some(rgo_types::Mode::Builtin)
-            )
-        {
-            return Err(self.unsupported(call.pos, "go with a builtin"));
+        if let Some(rgo_types::Mode::Builtin) = self.cx.pkg.tv(fun.id).map(|tv| &tv.mode) {
+            let b = match self
+                .callee_obj(fun)
+                .map(|o| self.cx.pkg.obj(o).kind.clone())
+            {
+                Some(ObjKind::Builtin(b))
+                    if matches!(
+                        b,
+                        Builtin::Print | Builtin::Println | Builtin::Panic | Builtin::Close
+                    ) =>
+                {
+                    b
+                }
+                _ => return Err(self.unsupported(call.pos, &format!("{what} with this builtin"))),
+            };
+            let ops = self.builtin_operands(b, args)?;
+            let types: Vec<TypeId> = ops.iter().map(|o| o.0).collect();
+            let vals: Vec<Val> = ops.into_iter().map(|o| o.1).collect();
+            return self.store_thunk_block(ThunkCallee::Builtin(b), types, None, vals, call.pos);
         }
         let sig = match self.types().under(fun_ty) {
             Type::Signature(s) => s.clone(),
-            _ => unreachable!("checked above"),
+            _ => {
+                return Err(self.err(
+                    call.pos,
+                    "internal compiler error: callee is not a function",
+                ))
+            }
         };
         // The callee: a top-level function or method (called directly), or a func value.
-        let mut direct = None;
+        let mut callee = ThunkCallee::Value(fun_ty);
         let mut recv_ty = None;
         let mut arg_vals: Vec<Val> = Vec::new();
         let mut fv = None;
@@ -160,12 +194,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if let Some(o) =
             obj.filter(|o| matches!(self.cx.pkg.obj(*o).kind, ObjKind::Func { recv: None }))
         {
-            direct = self.cx.funcs.get(&o).copied();
+            if let Some(&f) = self.cx.funcs.get(&o) {
+                callee = ThunkCallee::Direct(f, fun_ty);
+            }
         } else if let Some((f, r)) = self.method_call_parts(fun)? {
-            direct = Some(f);
+            callee = ThunkCallee::Direct(f, fun_ty);
             recv_ty = Some(r.0);
             arg_vals.push(r.1);
-        } else {
+        }
+        if let ThunkCallee::Value(_) = callee {
             let v = self.expr(fun)?[0];
             self.nil_check(v)?;
             fv = Some(v);
@@ -196,6 +233,18 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             .into_iter()
             .chain(sig.params.iter().copied())
             .collect();
+        self.store_thunk_block(callee, arg_types, fv, arg_vals, call.pos)
+    }
+
+    /// Stores a call package's values into a new heap block and declares its thunk.
+    fn store_thunk_block(
+        &mut self,
+        callee: ThunkCallee,
+        arg_types: Vec<TypeId>,
+        fv: Option<Value>,
+        arg_vals: Vec<Val>,
+        pos: Pos,
+    ) -> R<(Value, Value)> {
         let (offs, size) = block_layout(self.types(), &arg_types);
         let block = self.alloc_bytes(size, 8)?;
         if let Some(v) = fv {
@@ -209,16 +258,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             .cx
             .new_thunk(Thunk {
                 id: FuncId::from_u32(0),
-                direct,
-                sig_ty: fun_ty,
-                recv: recv_ty,
+                callee,
+                args: arg_types,
             })
-            .map_err(|e| self.err(call.pos, e))?;
+            .map_err(|e| self.err(pos, e))?;
         let r = self.func_ref(id);
         let code = self.b.ins().func_addr(I64, r);
-        let g = self.g;
-        self.call_rt(rt::NEWPROC, &[g, code, block])?;
-        Ok(())
+        Ok((code, block))
     }
 
     /// For a method call's callee `x.m`: the method's function, and the receiver's type and

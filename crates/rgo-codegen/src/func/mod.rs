@@ -91,6 +91,30 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     funcrefs: HashMap<FuncId, FuncRef>,
     /// Set while lowering a clause body reached by `fallthrough`: the next clause's body.
     fallthrough: Option<Block>,
+    /// The function contains `defer` statements: returns run the deferred calls.
+    has_defer: bool,
+}
+
+/// Whether a function body (not counting nested function literals) contains `defer`.
+fn contains_defer(stmts: &[ast::Stmt]) -> bool {
+    use ast::StmtKind as S;
+    stmts.iter().any(|s| match &s.kind {
+        S::Defer(_) => true,
+        S::Labeled { stmt, .. } => contains_defer(std::slice::from_ref(stmt)),
+        S::Block(b) => contains_defer(&b.stmts),
+        S::If { then, els, .. } => {
+            contains_defer(&then.stmts)
+                || els
+                    .as_ref()
+                    .is_some_and(|e| contains_defer(std::slice::from_ref(e)))
+        }
+        S::Switch { clauses, .. } | S::TypeSwitch { clauses, .. } => {
+            clauses.iter().any(|c| contains_defer(&c.body))
+        }
+        S::Select { clauses, .. } => clauses.iter().any(|c| contains_defer(&c.body)),
+        S::For { body, .. } | S::Range { body, .. } => contains_defer(&body.stmts),
+        _ => false,
+    })
 }
 
 fn trusted() -> MemFlagsData {
@@ -171,6 +195,7 @@ pub(crate) fn lower_function<M: Module>(
         labels: HashMap::new(),
         funcrefs: HashMap::new(),
         fallthrough: None,
+        has_defer: contains_defer(&block.stmts),
     };
     f.poll();
 
@@ -270,23 +295,7 @@ pub(crate) fn lower_entry<M: Module>(
     b.switch_to_block(entry);
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
-    let mut f = FnLower {
-        cx,
-        b,
-        file: 0,
-        g,
-        closure,
-        locals: HashMap::new(),
-        heap: HashSet::new(),
-        captures: HashMap::new(),
-        named_results: None,
-        result_types: vec![],
-        result_ptrs: vec![],
-        targets: Vec::new(),
-        labels: HashMap::new(),
-        funcrefs: HashMap::new(),
-        fallthrough: None,
-    };
+    let mut f = FnLower::bare(cx, b, g, closure);
     let inits = f.cx.pkg.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
@@ -357,6 +366,34 @@ fn rat_f64(r: &num_rational::BigRational) -> f64 {
 }
 
 impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
+    /// A lowering context for generated code that has no Go body of its own (the program
+    /// entry, thunks).
+    pub(super) fn bare(
+        cx: &'c mut Ctx<'a, M>,
+        b: FunctionBuilder<'f>,
+        g: Value,
+        closure: Value,
+    ) -> Self {
+        FnLower {
+            cx,
+            b,
+            file: 0,
+            g,
+            closure,
+            locals: HashMap::new(),
+            heap: HashSet::new(),
+            captures: HashMap::new(),
+            named_results: None,
+            result_types: vec![],
+            result_ptrs: vec![],
+            targets: Vec::new(),
+            labels: HashMap::new(),
+            funcrefs: HashMap::new(),
+            fallthrough: None,
+            has_defer: false,
+        }
+    }
+
     pub(super) fn err(&self, pos: Pos, msg: impl Into<String>) -> CgError {
         CgError {
             file: self.file,

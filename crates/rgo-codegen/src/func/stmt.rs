@@ -166,7 +166,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             StmtKind::Send { ch, value } => self.send(ch, value),
             StmtKind::Go(call) => self.go_stmt(call),
-            StmtKind::Defer(_) => Err(self.unsupported(s.pos, "defer")),
+            StmtKind::Defer(call) => self.defer_stmt(call),
             StmtKind::TypeSwitch { .. } => Err(self.unsupported(s.pos, "type switch")),
             StmtKind::Select { clauses, .. } => self.select_stmt(None, clauses),
             StmtKind::Range {
@@ -348,12 +348,47 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         self.ret(vals)
     }
 
+    fn run_defers(&mut self) -> R<()> {
+        let g = self.g;
+        let fp = self.b.ins().get_frame_pointer(I64);
+        self.call_rt(rgo_abi::entry::DEFERRETURN, &[g, fp])?;
+        Ok(())
+    }
+
     pub(super) fn ret(&mut self, mut vals: Val) -> R<()> {
         if vals.is_empty() {
             if let Some(objs) = self.named_results.clone() {
                 for o in objs {
                     vals.extend(self.read_var(o, Pos(0))?);
                 }
+            }
+        }
+        if self.has_defer {
+            // Deferred calls run after the results are set and may change named results.
+            if let Some(objs) = self.named_results.clone() {
+                let mut off = 0;
+                for o in &objs {
+                    let n = parts(self.types(), self.cx.pkg.obj(*o).typ).len();
+                    let part = vals[off..off + n].to_vec();
+                    off += n;
+                    self.write_var(*o, part, Pos(0))?;
+                }
+                self.run_defers()?;
+                vals.clear();
+                for o in objs {
+                    vals.extend(self.read_var(o, Pos(0))?);
+                }
+            } else {
+                let mut off = 0;
+                let mut stable = Vec::new();
+                for ty in self.result_types.clone() {
+                    let n = parts(self.types(), ty).len();
+                    let part = vals[off..off + n].to_vec();
+                    off += n;
+                    stable.extend(self.stable_copy(ty, part));
+                }
+                vals = stable;
+                self.run_defers()?;
             }
         }
         // Memory-typed results go through the caller's result pointers; the rest return.
