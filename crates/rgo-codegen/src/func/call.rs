@@ -48,6 +48,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         enum Callee {
             Direct(FuncId),
             Value(Value),
+            /// A method of an interface value: the code from the itab.
+            Iface(Value),
         }
         let mut recv: Option<Val> = None;
         let callee = match self.callee_obj(fun) {
@@ -56,6 +58,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     Some(&f) => Callee::Direct(f),
                     None => return Err(self.unsupported(e.pos, "calls of this function")),
                 }
+            }
+            _ if self.is_iface_method(fun) => {
+                let ExprKind::Selector(x, sel) = &fun.kind else {
+                    unreachable!("checked by is_iface_method")
+                };
+                let (code, data) = self.iface_method(x, &sel.name)?;
+                recv = Some(vec![data]);
+                Callee::Iface(code)
             }
             _ => match self.method_call(fun)? {
                 Some((f, r)) => {
@@ -71,7 +81,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         let closure = match callee {
             Callee::Value(fv) => fv,
-            Callee::Direct(_) => self.b.ins().iconst(I64, 0),
+            Callee::Direct(_) | Callee::Iface(_) => self.b.ins().iconst(I64, 0),
         };
         let mut vals = vec![self.g, closure];
         // Memory-typed results are written into temporaries the caller provides.
@@ -96,14 +106,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             // The trailing arguments become a new slice: `f(a, b, c)` for `f(a T, xs ...U)`.
             let fixed = sig.params.len() - 1;
             for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, pt)?;
                 vals.extend(self.stable_copy(pt, v));
             }
             let slice_ty = sig.params[fixed];
             vals.extend(self.slice_of(slice_ty, &args[fixed..])?);
         } else {
             for (a, &pt) in args.iter().zip(&sig.params) {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, pt)?;
                 vals.extend(self.stable_copy(pt, v));
             }
         }
@@ -115,6 +125,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Callee::Value(fv) => {
                 let code = self.b.ins().load(I64, trusted(), fv, 0);
                 let csig = self.cx.go_signature(fun_ty, None);
+                let sref = self.b.import_signature(csig);
+                self.b.ins().call_indirect(sref, code, &vals)
+            }
+            Callee::Iface(code) => {
+                let csig = self
+                    .cx
+                    .go_signature(fun_ty, Some(rgo_types::basic::UNSAFE_POINTER));
                 let sref = self.b.import_signature(csig);
                 self.b.ins().call_indirect(sref, code, &vals)
             }
@@ -150,6 +167,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             out.extend(self.stable_copy(t, part));
         }
         out
+    }
+
+    /// `x.m` where `x` has an interface type.
+    fn is_iface_method(&self, fun: &Expr) -> bool {
+        let ExprKind::Selector(x, _) = &fun.kind else {
+            return false;
+        };
+        let is_method = self
+            .cx
+            .pkg
+            .info
+            .selections
+            .get(&fun.id)
+            .is_some_and(|s| s.kind == SelectionKind::MethodVal);
+        is_method && self.type_of(x).is_ok_and(|t| self.is_iface(t))
     }
 
     /// For `x.m(...)` with a statically known method: the method's function and the
@@ -237,7 +269,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else {
             let mut items = Vec::new();
             for a in &args[1..] {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, elem)?;
                 items.push(self.stable_copy(elem, v));
             }
             let n = self.b.ins().iconst(I64, items.len() as i64);
@@ -323,7 +355,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let n = elems.len() as i64;
         let ptr = self.alloc_bytes(l.size * n as u64, l.align)?;
         for (i, e) in elems.iter().enumerate() {
-            let v = self.expr(e)?;
+            let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
             self.store_value(addr, elem_ty, &v);
         }
@@ -506,6 +538,20 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Type::Basic(k) => default_kind(*k),
             Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
                 BasicKind::UnsafePointer
+            }
+            Type::Interface(_) => {
+                // gc prints an interface as `(type-or-itab,data)`.
+                let (lp, comma, rp) = (
+                    self.string_const(b"(")?,
+                    self.string_const(b",")?,
+                    self.string_const(b")")?,
+                );
+                self.call_rt(rt::PRINTSTRING, &lp)?;
+                self.call_rt(rt::PRINTPOINTER, &[v[0]])?;
+                self.call_rt(rt::PRINTSTRING, &comma)?;
+                self.call_rt(rt::PRINTPOINTER, &[v[1]])?;
+                self.call_rt(rt::PRINTSTRING, &rp)?;
+                return Ok(());
             }
             _ => return Err(self.unsupported(pos, "printing this type")),
         };

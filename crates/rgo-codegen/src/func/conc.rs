@@ -210,8 +210,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         // Arguments, packed as the callee expects (variadic ones into a slice).
         if sig.variadic && !dots {
             let fixed = sig.params.len() - 1;
-            for a in &args[..fixed] {
-                arg_vals.push(self.expr(a)?);
+            for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
+                arg_vals.push(self.expr_as(a, pt)?);
             }
             arg_vals.push(self.slice_of(sig.params[fixed], &args[fixed..])?);
         } else if args.len() == 1
@@ -225,8 +225,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 off += n;
             }
         } else {
-            for a in args {
-                arg_vals.push(self.expr(a)?);
+            for (a, &pt) in args.iter().zip(&sig.params) {
+                arg_vals.push(self.expr_as(a, pt)?);
             }
         }
         let arg_types: Vec<TypeId> = recv_ty
@@ -315,7 +315,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ct = self.type_of(ch)?;
         let elem = self.chan_elem(ct).unwrap_or(rgo_types::basic::INVALID);
         let c = self.expr(ch)?[0];
-        let v = self.expr(value)?;
+        let v = self.expr_as(value, elem)?;
         let tmp = self.stack_temp(elem);
         self.store_value(tmp, elem, &v);
         let g = self.g;
@@ -419,7 +419,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     let ct = self.type_of(ch)?;
                     let elem = self.chan_elem(ct).unwrap_or(rgo_types::basic::INVALID);
                     let chv = self.expr(ch)?[0];
-                    let v = self.expr(value)?;
+                    let v = self.expr_as(value, elem)?;
                     let tmp = self.stack_temp(elem);
                     self.store_value(tmp, elem, &v);
                     self.write_case(cases, k, chv, tmp, rgo_abi::typ::CHAN_SEND);

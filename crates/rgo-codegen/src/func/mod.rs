@@ -38,6 +38,7 @@ mod call;
 pub(crate) mod conc;
 pub(crate) mod escape;
 mod expr;
+mod iface;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -302,10 +303,12 @@ pub(crate) fn lower_entry<M: Module>(
             continue;
         };
         f.file = file;
-        let v = f.expr(expr)?;
         if init.lhs.len() == 1 {
+            let ty = f.cx.pkg.obj(init.lhs[0]).typ;
+            let v = f.expr_as(expr, ty)?;
             f.store_global(init.lhs[0], v)?;
         } else {
+            let v = f.expr(expr)?;
             let mut off = 0;
             for &o in &init.lhs {
                 let n = parts(f.types(), f.cx.pkg.obj(o).typ).len();
@@ -329,6 +332,51 @@ pub(crate) fn lower_entry<M: Module>(
         msg: format!("internal compiler error: {e:?}"),
     })?;
     Ok(id)
+}
+
+/// The wrapper of a value-receiver method that takes the receiver by pointer (as an
+/// interface's data word holds it): loads the value and calls the method.
+pub(crate) fn lower_deref_wrapper<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    method: ObjId,
+    id: FuncId,
+) -> R<()> {
+    let sig_ty = cx.pkg.obj(method).typ;
+    let recv_ty = match cx.pkg.obj(method).kind {
+        ObjKind::Func { recv: Some(r) } => r,
+        _ => rgo_types::basic::INVALID,
+    };
+    let target = cx.funcs[&method];
+    ctx.func.signature = cx.go_signature(sig_ty, Some(rgo_types::basic::UNSAFE_POINTER));
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let (g, closure) = (params[0], params[1]);
+    let mut f = FnLower::bare(cx, b, g, closure);
+    let n_sret = match f.types().get(sig_ty) {
+        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
+        _ => 0,
+    };
+    let p = params[2 + n_sret];
+    f.nil_check(p)?;
+    let v = f.load_value(p, recv_ty);
+    let v = f.stable_copy(recv_ty, v);
+    let mut args = params[..2 + n_sret].to_vec();
+    args.extend(v);
+    args.extend_from_slice(&params[3 + n_sret..]);
+    let r = f.func_ref(target);
+    let inst = f.b.ins().call(r, &args);
+    let rets = f.b.inst_results(inst).to_vec();
+    f.b.ins().return_(&rets);
+    f.b.seal_all_blocks();
+    let cfg = f.cx.module.target_config();
+    f.b.finalize(cfg);
+    Ok(())
 }
 
 /// Makes the prologue compare SP against `g.stackguard` (Cranelift traps with
