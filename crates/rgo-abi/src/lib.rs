@@ -152,6 +152,14 @@ pub mod entry {
     /// yields. `arg` is opaque to the runtime (keep it reachable: it is on the new
     /// goroutine's stack only as `f`'s argument).
     pub const NEWPROC: &str = "rgo_newproc";
+    /// `fn(g, f: extern "C" fn(g, arg), arg: *mut u8, frame: usize)`: `defer`. The deferred
+    /// call is packaged exactly as for [`NEWPROC`]; `frame` identifies the deferring
+    /// function's activation (its frame pointer). Records form a LIFO chain on the G.
+    pub const DEFERPROC: &str = "rgo_deferproc";
+    /// `fn(g, frame: usize)`: runs, most recent first, the deferred calls that the
+    /// activation `frame` registered and that have not run yet; called before every return
+    /// of a function that defers.
+    pub const DEFERRETURN: &str = "rgo_deferreturn";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -244,6 +252,8 @@ pub mod entry {
         DECODE_RUNE,
         ALLOC,
         NEWPROC,
+        DEFERPROC,
+        DEFERRETURN,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

@@ -20,6 +20,7 @@
 mod func;
 mod layout;
 mod rt;
+mod typedesc;
 
 use std::collections::HashMap;
 
@@ -81,6 +82,14 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub lit_funcs: HashMap<ast::NodeId, FuncId>,
     /// Static closure objects `{code}` of top-level functions used as values.
     pub funcvals: HashMap<FuncId, DataId>,
+    /// `go` thunks declared but not yet lowered.
+    pub thunks: Vec<func::conc::Thunk>,
+    /// Type descriptors emitted so far.
+    pub descs: typedesc::DescTable,
+    /// Method functions and their pointer-receiver wrappers, for method tables.
+    pub method_funcs: typedesc::MethodFuncs,
+    /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
+    pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
@@ -124,6 +133,29 @@ impl<'a, M: Module> Ctx<'a, M> {
             .declare_function(name, Linkage::Import, &sig)
             .map_err(|e| e.to_string())?;
         self.rt.insert(name, id);
+        Ok(id)
+    }
+
+    /// The descriptor of type `ty`.
+    pub fn type_desc(&mut self, ty: TypeId) -> Result<DataId, String> {
+        self.descs
+            .get(self.module, self.pkg, &self.method_funcs, ty)
+    }
+
+    /// A writable word caching the itab of (interface `iface`, concrete `ty`).
+    pub fn itab_slot(&mut self, iface: TypeId, ty: TypeId) -> Result<DataId, String> {
+        if let Some(&d) = self.itab_slots.get(&(iface, ty)) {
+            return Ok(d);
+        }
+        let id = self
+            .module
+            .declare_anonymous_data(true, false)
+            .map_err(|e| e.to_string())?;
+        let mut d = DataDescription::new();
+        d.define_zeroinit(8);
+        d.set_align(8);
+        self.module.define_data(id, &d).map_err(|e| e.to_string())?;
+        self.itab_slots.insert((iface, ty), id);
         Ok(id)
     }
 
@@ -197,6 +229,18 @@ fn func_symbol(pkg: &Package, obj: ObjId, decl: &ast::FuncDecl, init_index: &mut
     }
 }
 
+/// The name of a method receiver's base type (`T` for `T` and `*T`).
+fn type_name_of(t: &rgo_types::TypeTable, pkg: &Package, ty: TypeId) -> String {
+    let base = match t.get(ty) {
+        Type::Pointer(e) => *e,
+        _ => ty,
+    };
+    match t.get(base) {
+        Type::Named(_) => pkg.obj(t.named(base).obj).name.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Compiles the package into `module`: declares and defines every function, the package
 /// variables, and the entry `rgo.main`. Returns the entry's id.
 pub fn compile<M: Module>(
@@ -214,6 +258,13 @@ pub fn compile<M: Module>(
         init_exprs: HashMap::new(),
         lit_funcs: HashMap::new(),
         funcvals: HashMap::new(),
+        thunks: Vec::new(),
+        descs: typedesc::DescTable::new(),
+        method_funcs: typedesc::MethodFuncs {
+            methods: HashMap::new(),
+            deref_wrappers: HashMap::new(),
+        },
+        itab_slots: HashMap::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -256,6 +307,27 @@ pub fn compile<M: Module>(
                         .declare_function(&name, Linkage::Local, &sig)
                         .map_err(|e| internal(e.to_string()))?;
                     cx.funcs.insert(obj, id);
+                    if let Some(r) = recv {
+                        cx.method_funcs.methods.insert(obj, id);
+                        // Value-receiver methods get a wrapper taking `*T`: what an
+                        // interface's data word holds (named as gc names it).
+                        if !matches!(pkg.types.get(r), Type::Pointer(_)) {
+                            let wname = name.replacen(
+                                &format!(".{}.", type_name_of(&pkg.types, pkg, r)),
+                                &format!(".(*{}).", type_name_of(&pkg.types, pkg, r)),
+                                1,
+                            );
+                            let wsig = cx.go_signature(
+                                pkg.obj(obj).typ,
+                                Some(rgo_types::basic::UNSAFE_POINTER),
+                            );
+                            let wid = cx
+                                .module
+                                .declare_function(&wname, Linkage::Local, &wsig)
+                                .map_err(|e| internal(e.to_string()))?;
+                            cx.method_funcs.deref_wrappers.insert(obj, wid);
+                        }
+                    }
                     if fd.recv.is_none() && fd.name.name == "init" {
                         init_funcs.push(id);
                     } else if fd.recv.is_none() && fd.name.name == "main" {
@@ -363,6 +435,49 @@ pub fn compile<M: Module>(
             }
             cx.module.clear_context(&mut ctx);
         }
+        for th in std::mem::take(&mut cx.thunks) {
+            let r = func::conc::lower_thunk(&mut cx, &mut ctx, &mut fctx, &th).and_then(|()| {
+                cx.module
+                    .define_function(th.id, &mut ctx)
+                    .map_err(|e| CgError {
+                        file: fi,
+                        pos: fd.pos,
+                        msg: format!("internal compiler error: {e:?}"),
+                    })
+            });
+            if let Err(e) = r {
+                errors.push(e);
+                fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(&mut ctx);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let wrappers: Vec<(ObjId, FuncId)> = cx
+        .method_funcs
+        .deref_wrappers
+        .iter()
+        .map(|(&o, &f)| (o, f))
+        .collect();
+    for (method, wid) in wrappers {
+        let r =
+            func::lower_deref_wrapper(&mut cx, &mut ctx, &mut fctx, method, wid).and_then(|()| {
+                cx.module
+                    .define_function(wid, &mut ctx)
+                    .map_err(|e| CgError {
+                        file: 0,
+                        pos: Pos(0),
+                        msg: format!("internal compiler error: {e:?}"),
+                    })
+            });
+        if let Err(e) = r {
+            errors.push(e);
+            fctx = FunctionBuilderContext::new();
+        }
+        cx.module.clear_context(&mut ctx);
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -22,6 +22,8 @@ const TABLE: &[Sig] = &[
     (e::START, &[I32, I64, I64], N),
     (e::POLL, P, N),
     (e::NEWPROC, PPP, N),
+    (e::DEFERPROC, PPPP, N),
+    (e::DEFERRETURN, PP, N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),

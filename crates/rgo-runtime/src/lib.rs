@@ -20,6 +20,7 @@
 //! | [`time`]    | time.go                   | clocks, per-P timer heaps, sleep                     |
 //! | [`start`]   | proc.go (schedinit, main) | process start-up and exit                            |
 //! | [`print`]   | print.go                  | `print`/`println` with gc's formats                  |
+//! | [`defer`]   | panic.go (deferproc)      | the defer chain: registering and running deferred calls |
 //! | [`panic`]   | panic.go, error.go        | panics, runtime errors, fatal errors                 |
 //! | [`signal`]  | signal_unix.go            | synchronous signals: faults, traps, stack overflow   |
 //! | [`string`]  | string.go, utf8.go        | string routines                                      |
@@ -35,6 +36,7 @@ compile_error!("rgo-runtime supports linux/amd64 only");
 
 pub mod chan;
 pub mod context;
+pub mod defer;
 pub mod g;
 pub mod lang;
 pub mod lock;
@@ -112,6 +114,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (entry::DECODE_RUNE, string::rgo_decoderune as *const u8),
         (entry::ALLOC, malloc::rgo_alloc as *const u8),
         (entry::NEWPROC, proc::rgo_newproc as *const u8),
+        (entry::DEFERPROC, defer::rgo_deferproc as *const u8),
+        (entry::DEFERRETURN, defer::rgo_deferreturn as *const u8),
         (entry::GOSCHED, proc::rgo_gosched as *const u8),
         (entry::GOEXIT, proc::rgo_goexit as *const u8),
         (entry::GOMAXPROCS, proc::rgo_gomaxprocs as *const u8),

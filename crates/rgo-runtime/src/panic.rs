@@ -263,9 +263,13 @@ pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
             (*g).panic = &mut p;
         }
     }
-    // defer/recover hook: run `g`'s deferred calls here, most recent first. A deferred
-    // call that recovers marks `p.recovered`, and the unwinder then resumes execution at
-    // the landing pad of the frame that deferred it instead of reaching fatalpanic.
+    // Run the goroutine's deferred calls, most recent first. (A deferred call that
+    // recovers will mark `p.recovered`, and the unwinder will resume the frame that
+    // deferred it; until then `recover` is rejected by the compiler.)
+    if !g.is_null() {
+        // SAFETY: g is the running goroutine.
+        unsafe { crate::defer::run_for_panic(g) };
+    }
     // SAFETY: g is null or valid, and `p` stays alive: fatalpanic does not return.
     unsafe { fatalpanic(g) }
 }

@@ -48,6 +48,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         enum Callee {
             Direct(FuncId),
             Value(Value),
+            /// A method of an interface value: the code from the itab.
+            Iface(Value),
         }
         let mut recv: Option<Val> = None;
         let callee = match self.callee_obj(fun) {
@@ -56,6 +58,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     Some(&f) => Callee::Direct(f),
                     None => return Err(self.unsupported(e.pos, "calls of this function")),
                 }
+            }
+            _ if self.is_iface_method(fun) => {
+                let ExprKind::Selector(x, sel) = &fun.kind else {
+                    unreachable!("checked by is_iface_method")
+                };
+                let (code, data) = self.iface_method(x, &sel.name)?;
+                recv = Some(vec![data]);
+                Callee::Iface(code)
             }
             _ => match self.method_call(fun)? {
                 Some((f, r)) => {
@@ -71,7 +81,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         let closure = match callee {
             Callee::Value(fv) => fv,
-            Callee::Direct(_) => self.b.ins().iconst(I64, 0),
+            Callee::Direct(_) | Callee::Iface(_) => self.b.ins().iconst(I64, 0),
         };
         let mut vals = vec![self.g, closure];
         // Memory-typed results are written into temporaries the caller provides.
@@ -96,14 +106,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             // The trailing arguments become a new slice: `f(a, b, c)` for `f(a T, xs ...U)`.
             let fixed = sig.params.len() - 1;
             for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, pt)?;
                 vals.extend(self.stable_copy(pt, v));
             }
             let slice_ty = sig.params[fixed];
             vals.extend(self.slice_of(slice_ty, &args[fixed..])?);
         } else {
             for (a, &pt) in args.iter().zip(&sig.params) {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, pt)?;
                 vals.extend(self.stable_copy(pt, v));
             }
         }
@@ -115,6 +125,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Callee::Value(fv) => {
                 let code = self.b.ins().load(I64, trusted(), fv, 0);
                 let csig = self.cx.go_signature(fun_ty, None);
+                let sref = self.b.import_signature(csig);
+                self.b.ins().call_indirect(sref, code, &vals)
+            }
+            Callee::Iface(code) => {
+                let csig = self
+                    .cx
+                    .go_signature(fun_ty, Some(rgo_types::basic::UNSAFE_POINTER));
                 let sref = self.b.import_signature(csig);
                 self.b.ins().call_indirect(sref, code, &vals)
             }
@@ -137,7 +154,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     /// Copies the memory-typed elements of a multi-value result so they stay unchanged.
-    fn copy_tuple(&mut self, tuple: TypeId, v: Val) -> Val {
+    pub(super) fn copy_tuple(&mut self, tuple: TypeId, v: Val) -> Val {
         let Type::Tuple(elems) = self.types().get(tuple).clone() else {
             return v;
         };
@@ -152,10 +169,25 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         out
     }
 
+    /// `x.m` where `x` has an interface type.
+    fn is_iface_method(&self, fun: &Expr) -> bool {
+        let ExprKind::Selector(x, _) = &fun.kind else {
+            return false;
+        };
+        let is_method = self
+            .cx
+            .pkg
+            .info
+            .selections
+            .get(&fun.id)
+            .is_some_and(|s| s.kind == SelectionKind::MethodVal);
+        is_method && self.type_of(x).is_ok_and(|t| self.is_iface(t))
+    }
+
     /// For `x.m(...)` with a statically known method: the method's function and the
     /// receiver argument (address or value as the method declares, through embedded fields
     /// and with the implicit `&x`/`*x`). `None` when `fun` is not such a method.
-    fn method_call(&mut self, fun: &Expr) -> R<Option<(FuncId, Val)>> {
+    pub(super) fn method_call(&mut self, fun: &Expr) -> R<Option<(FuncId, Val)>> {
         let ExprKind::Selector(x, _) = &fun.kind else {
             return Ok(None);
         };
@@ -237,7 +269,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else {
             let mut items = Vec::new();
             for a in &args[1..] {
-                let v = self.expr(a)?;
+                let v = self.expr_as(a, elem)?;
                 items.push(self.stable_copy(elem, v));
             }
             let n = self.b.ins().iconst(I64, items.len() as i64);
@@ -323,7 +355,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let n = elems.len() as i64;
         let ptr = self.alloc_bytes(l.size * n as u64, l.align)?;
         for (i, e) in elems.iter().enumerate() {
-            let v = self.expr(e)?;
+            let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
             self.store_value(addr, elem_ty, &v);
         }
@@ -341,54 +373,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     pub(super) fn builtin(&mut self, b: Builtin, args: &[Expr], dots: bool, pos: Pos) -> R<Val> {
         match b {
-            Builtin::Print | Builtin::Println => {
-                // Operands are evaluated before anything is printed; a single multi-value
-                // call prints each of its results.
-                let mut operands: Vec<(TypeId, Val)> = Vec::new();
-                for a in args {
-                    let t = self.type_of(a)?;
-                    let v = self.expr(a)?;
-                    match self.types().get(t).clone() {
-                        Type::Tuple(elems) => {
-                            let mut off = 0;
-                            for et in elems {
-                                let n = parts(self.types(), et).len();
-                                operands.push((et, v[off..off + n].to_vec()));
-                                off += n;
-                            }
-                        }
-                        _ => operands.push((t, v)),
-                    }
-                }
-                self.call_rt(rt::PRINTLOCK, &[])?;
-                for (i, (t, v)) in operands.into_iter().enumerate() {
-                    if i > 0 && b == Builtin::Println {
-                        self.call_rt(rt::PRINTSP, &[])?;
-                    }
-                    self.print_value(t, v, pos)?;
-                }
-                if b == Builtin::Println {
-                    self.call_rt(rt::PRINTNL, &[])?;
-                }
-                self.call_rt(rt::PRINTUNLOCK, &[])?;
-                Ok(vec![])
-            }
-            Builtin::Panic => {
-                let t = self.type_of(&args[0])?;
-                let v = self.expr(&args[0])?;
-                let g = self.g;
-                match self.kind_of(t) {
-                    Some(BasicKind::String) => {
-                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
-                    }
-                    Some(k) if v.len() == 1 => {
-                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
-                        let bits = self.value_bits(v[0], k);
-                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
-                    }
-                    _ => return Err(self.unsupported(pos, "panic with this value")),
-                }
-                Ok(vec![])
+            Builtin::Print | Builtin::Println | Builtin::Panic | Builtin::Close => {
+                let ops = self.builtin_operands(b, args)?;
+                self.builtin_values(b, ops, pos)
             }
             Builtin::Len | Builtin::Cap => {
                 let t = self.type_of(&args[0])?;
@@ -399,6 +386,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
                 match self.types().under(t) {
                     Type::Slice(_) => Ok(vec![v[idx]]),
+                    Type::Chan { .. } => {
+                        let f = if idx == 1 { rt::CHANLEN } else { rt::CHANCAP };
+                        let r = self.call_rt(f, &[v[0]])?;
+                        Ok(vec![
+                            r.ok_or_else(|| self.err(pos, "internal compiler error"))?
+                        ])
+                    }
                     _ => Err(self.unsupported(pos, &format!("{b:?} of this type"))),
                 }
             }
@@ -424,7 +418,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
                         Ok(vec![p, len, cap])
                     }
-                    _ => Err(self.unsupported(pos, "make of maps and channels")),
+                    Type::Chan { .. } => self.make_chan(t, args.get(1)),
+                    _ => Err(self.unsupported(pos, "make of maps")),
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
@@ -446,6 +441,86 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
     }
 
+    /// Evaluates the operands of a builtin that works on plain values (print, println,
+    /// panic, close); a single multi-value call to print is spread into its results.
+    pub(super) fn builtin_operands(&mut self, b: Builtin, args: &[Expr]) -> R<Vec<(TypeId, Val)>> {
+        let mut ops = Vec::new();
+        for a in args {
+            let t = self.type_of(a)?;
+            let v = self.expr(a)?;
+            match self.types().get(t).clone() {
+                Type::Tuple(elems) if matches!(b, Builtin::Print | Builtin::Println) => {
+                    let mut off = 0;
+                    for et in elems {
+                        let n = parts(self.types(), et).len();
+                        ops.push((et, v[off..off + n].to_vec()));
+                        off += n;
+                    }
+                }
+                _ => ops.push((t, v)),
+            }
+        }
+        Ok(ops)
+    }
+
+    /// print, println, panic and close applied to evaluated operands (also what deferred
+    /// and `go` calls of these builtins run).
+    pub(super) fn builtin_values(
+        &mut self,
+        b: Builtin,
+        ops: Vec<(TypeId, Val)>,
+        pos: Pos,
+    ) -> R<Val> {
+        match b {
+            Builtin::Print | Builtin::Println => {
+                self.call_rt(rt::PRINTLOCK, &[])?;
+                for (i, (t, v)) in ops.into_iter().enumerate() {
+                    if i > 0 && b == Builtin::Println {
+                        self.call_rt(rt::PRINTSP, &[])?;
+                    }
+                    self.print_value(t, v, pos)?;
+                }
+                if b == Builtin::Println {
+                    self.call_rt(rt::PRINTNL, &[])?;
+                }
+                self.call_rt(rt::PRINTUNLOCK, &[])?;
+            }
+            Builtin::Panic => {
+                let (t, v) = ops
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let g = self.g;
+                match self.kind_of(t) {
+                    Some(BasicKind::String) => {
+                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
+                    }
+                    Some(k) if k.is_complex() => {
+                        let re = self.widen_float(v[0]);
+                        let im = self.widen_float(v[1]);
+                        self.call_rt(rt::PANIC_COMPLEX, &[g, re, im])?;
+                    }
+                    Some(k) if v.len() == 1 => {
+                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
+                        let bits = self.value_bits(v[0], k);
+                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
+                    }
+                    _ => return Err(self.unsupported(pos, "panic with this value")),
+                }
+            }
+            Builtin::Close => {
+                let c = ops
+                    .first()
+                    .map(|o| o.1[0])
+                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let g = self.g;
+                self.call_rt(rt::CLOSECHAN, &[g, c])?;
+            }
+            _ => return Err(self.unsupported(pos, &format!("builtin {b:?} here"))),
+        }
+        Ok(vec![])
+    }
+
     /// The value's bits as an i64, for the runtime's basic-kind panic printer.
     pub(super) fn value_bits(&mut self, v: Value, k: BasicKind) -> Value {
         match self.b.func.dfg.value_type(v) {
@@ -463,6 +538,20 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Type::Basic(k) => default_kind(*k),
             Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
                 BasicKind::UnsafePointer
+            }
+            Type::Interface(_) => {
+                // gc prints an interface as `(type-or-itab,data)`.
+                let (lp, comma, rp) = (
+                    self.string_const(b"(")?,
+                    self.string_const(b",")?,
+                    self.string_const(b")")?,
+                );
+                self.call_rt(rt::PRINTSTRING, &lp)?;
+                self.call_rt(rt::PRINTPOINTER, &[v[0]])?;
+                self.call_rt(rt::PRINTSTRING, &comma)?;
+                self.call_rt(rt::PRINTPOINTER, &[v[1]])?;
+                self.call_rt(rt::PRINTSTRING, &rp)?;
+                return Ok(());
             }
             _ => return Err(self.unsupported(pos, "printing this type")),
         };

@@ -44,6 +44,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::FuncLit { .. } => self.closure(e),
             ExprKind::CompositeLit { .. } => self.composite(e, tv.typ, false),
             ExprKind::Unary(UnOp::Addr, x) => Ok(vec![self.address_of(x)?]),
+            ExprKind::Unary(UnOp::Recv, x) => {
+                let with_ok = matches!(self.types().get(tv.typ), Type::Tuple(_));
+                self.recv(x, with_ok)
+            }
             ExprKind::Unary(op, x) => self.unary(*op, x, tv.typ, e.pos),
             ExprKind::Star(x) => {
                 let p = self.expr(x)?[0];
@@ -85,6 +89,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
                 let addr = self.elem_addr(x, &idx[0])?;
                 Ok(self.load_value(addr, tv.typ))
+            }
+            ExprKind::TypeAssert { x, .. } => {
+                let (t, with_ok) = match self.types().get(tv.typ) {
+                    Type::Tuple(ts) => (ts[0], true),
+                    _ => (tv.typ, false),
+                };
+                self.type_assert(x, t, with_ok, e.pos)
             }
             ExprKind::Slice { x, lo, hi, max, .. } => {
                 self.slice_expr(x, lo.as_deref(), hi.as_deref(), max.as_deref(), e.pos)
@@ -462,7 +473,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 return self.fill_composite(addr, ty, elems);
             }
         }
-        let val = self.expr(v)?;
+        let val = self.expr_as(v, ty)?;
         self.store_value(addr, ty, &val);
         Ok(())
     }
@@ -764,6 +775,30 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         pos: Pos,
     ) -> R<Value> {
         use BinOp::*;
+        // Interface comparisons: the other operand is converted to the interface type.
+        if self.is_iface(xt) || self.is_iface(_yt) {
+            let t = if self.is_iface(xt) { xt } else { _yt };
+            let a = self.convert_value(a, xt, t, pos)?;
+            let b = self.convert_value(bv, _yt, t, pos)?;
+            let eq = self.iface_equal(t, &a, &b)?;
+            return Ok(if op == Ne {
+                self.b.ins().bxor_imm_s(eq, 1)
+            } else {
+                eq
+            });
+        }
+        if self.is_mem(xt) {
+            let d = self.desc_addr(xt, pos)?;
+            let g = self.g;
+            let eq = self
+                .call_rt(rgo_abi::lang::TYPEEQUAL, &[g, d, a[0], bv[0]])?
+                .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+            return Ok(if op == Ne {
+                self.b.ins().bxor_imm_s(eq, 1)
+            } else {
+                eq
+            });
+        }
         let k = self.kind_of(xt);
         match k {
             Some(BasicKind::String) => {

@@ -35,8 +35,10 @@ use crate::layout::{default_kind, is_mem, layout, parts, Part};
 use crate::{CgError, Ctx};
 
 mod call;
+pub(crate) mod conc;
 pub(crate) mod escape;
 mod expr;
+mod iface;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -90,6 +92,30 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     funcrefs: HashMap<FuncId, FuncRef>,
     /// Set while lowering a clause body reached by `fallthrough`: the next clause's body.
     fallthrough: Option<Block>,
+    /// The function contains `defer` statements: returns run the deferred calls.
+    has_defer: bool,
+}
+
+/// Whether a function body (not counting nested function literals) contains `defer`.
+fn contains_defer(stmts: &[ast::Stmt]) -> bool {
+    use ast::StmtKind as S;
+    stmts.iter().any(|s| match &s.kind {
+        S::Defer(_) => true,
+        S::Labeled { stmt, .. } => contains_defer(std::slice::from_ref(stmt)),
+        S::Block(b) => contains_defer(&b.stmts),
+        S::If { then, els, .. } => {
+            contains_defer(&then.stmts)
+                || els
+                    .as_ref()
+                    .is_some_and(|e| contains_defer(std::slice::from_ref(e)))
+        }
+        S::Switch { clauses, .. } | S::TypeSwitch { clauses, .. } => {
+            clauses.iter().any(|c| contains_defer(&c.body))
+        }
+        S::Select { clauses, .. } => clauses.iter().any(|c| contains_defer(&c.body)),
+        S::For { body, .. } | S::Range { body, .. } => contains_defer(&body.stmts),
+        _ => false,
+    })
 }
 
 fn trusted() -> MemFlagsData {
@@ -170,6 +196,7 @@ pub(crate) fn lower_function<M: Module>(
         labels: HashMap::new(),
         funcrefs: HashMap::new(),
         fallthrough: None,
+        has_defer: contains_defer(&block.stmts),
     };
     f.poll();
 
@@ -269,33 +296,19 @@ pub(crate) fn lower_entry<M: Module>(
     b.switch_to_block(entry);
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
-    let mut f = FnLower {
-        cx,
-        b,
-        file: 0,
-        g,
-        closure,
-        locals: HashMap::new(),
-        heap: HashSet::new(),
-        captures: HashMap::new(),
-        named_results: None,
-        result_types: vec![],
-        result_ptrs: vec![],
-        targets: Vec::new(),
-        labels: HashMap::new(),
-        funcrefs: HashMap::new(),
-        fallthrough: None,
-    };
+    let mut f = FnLower::bare(cx, b, g, closure);
     let inits = f.cx.pkg.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
             continue;
         };
         f.file = file;
-        let v = f.expr(expr)?;
         if init.lhs.len() == 1 {
+            let ty = f.cx.pkg.obj(init.lhs[0]).typ;
+            let v = f.expr_as(expr, ty)?;
             f.store_global(init.lhs[0], v)?;
         } else {
+            let v = f.expr(expr)?;
             let mut off = 0;
             for &o in &init.lhs {
                 let n = parts(f.types(), f.cx.pkg.obj(o).typ).len();
@@ -319,6 +332,51 @@ pub(crate) fn lower_entry<M: Module>(
         msg: format!("internal compiler error: {e:?}"),
     })?;
     Ok(id)
+}
+
+/// The wrapper of a value-receiver method that takes the receiver by pointer (as an
+/// interface's data word holds it): loads the value and calls the method.
+pub(crate) fn lower_deref_wrapper<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    method: ObjId,
+    id: FuncId,
+) -> R<()> {
+    let sig_ty = cx.pkg.obj(method).typ;
+    let recv_ty = match cx.pkg.obj(method).kind {
+        ObjKind::Func { recv: Some(r) } => r,
+        _ => rgo_types::basic::INVALID,
+    };
+    let target = cx.funcs[&method];
+    ctx.func.signature = cx.go_signature(sig_ty, Some(rgo_types::basic::UNSAFE_POINTER));
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let (g, closure) = (params[0], params[1]);
+    let mut f = FnLower::bare(cx, b, g, closure);
+    let n_sret = match f.types().get(sig_ty) {
+        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
+        _ => 0,
+    };
+    let p = params[2 + n_sret];
+    f.nil_check(p)?;
+    let v = f.load_value(p, recv_ty);
+    let v = f.stable_copy(recv_ty, v);
+    let mut args = params[..2 + n_sret].to_vec();
+    args.extend(v);
+    args.extend_from_slice(&params[3 + n_sret..]);
+    let r = f.func_ref(target);
+    let inst = f.b.ins().call(r, &args);
+    let rets = f.b.inst_results(inst).to_vec();
+    f.b.ins().return_(&rets);
+    f.b.seal_all_blocks();
+    let cfg = f.cx.module.target_config();
+    f.b.finalize(cfg);
+    Ok(())
 }
 
 /// Makes the prologue compare SP against `g.stackguard` (Cranelift traps with
@@ -356,6 +414,34 @@ fn rat_f64(r: &num_rational::BigRational) -> f64 {
 }
 
 impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
+    /// A lowering context for generated code that has no Go body of its own (the program
+    /// entry, thunks).
+    pub(super) fn bare(
+        cx: &'c mut Ctx<'a, M>,
+        b: FunctionBuilder<'f>,
+        g: Value,
+        closure: Value,
+    ) -> Self {
+        FnLower {
+            cx,
+            b,
+            file: 0,
+            g,
+            closure,
+            locals: HashMap::new(),
+            heap: HashSet::new(),
+            captures: HashMap::new(),
+            named_results: None,
+            result_types: vec![],
+            result_ptrs: vec![],
+            targets: Vec::new(),
+            labels: HashMap::new(),
+            funcrefs: HashMap::new(),
+            fallthrough: None,
+            has_defer: false,
+        }
+    }
+
     pub(super) fn err(&self, pos: Pos, msg: impl Into<String>) -> CgError {
         CgError {
             file: self.file,

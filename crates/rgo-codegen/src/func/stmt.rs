@@ -134,6 +134,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         body,
                         stmt.pos,
                     ),
+                    StmtKind::Select { clauses, .. } => self.select_stmt(name, clauses),
+                    StmtKind::TypeSwitch {
+                        init, x, clauses, ..
+                    } => self.type_switch(name, init, x, clauses),
                     _ => self.stmt(stmt),
                 }
             }
@@ -164,11 +168,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 self.start_dead_block();
                 Ok(())
             }
-            StmtKind::Send { .. } => Err(self.unsupported(s.pos, "channel send")),
-            StmtKind::Go(_) => Err(self.unsupported(s.pos, "go statement")),
-            StmtKind::Defer(_) => Err(self.unsupported(s.pos, "defer")),
-            StmtKind::TypeSwitch { .. } => Err(self.unsupported(s.pos, "type switch")),
-            StmtKind::Select { .. } => Err(self.unsupported(s.pos, "select")),
+            StmtKind::Send { ch, value } => self.send(ch, value),
+            StmtKind::Go(call) => self.go_stmt(call),
+            StmtKind::Defer(call) => self.defer_stmt(call),
+            StmtKind::TypeSwitch {
+                init, x, clauses, ..
+            } => self.type_switch(None, init, x, clauses),
+            StmtKind::Select { clauses, .. } => self.select_stmt(None, clauses),
             StmtKind::Range {
                 key,
                 value,
@@ -198,7 +204,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         for (i, o) in objs.into_iter().enumerate() {
             let Some(o) = o else { continue };
             let ty = self.cx.pkg.obj(o).typ;
-            let init = vals.as_ref().map(|vs| vs[i].clone());
+            let init = match vals.as_ref().map(|vs| vs[i].clone()) {
+                Some((from, val)) => Some(self.convert_value(val, from, ty, v.pos)?),
+                None => None,
+            };
             self.declare_local(o, ty, init);
         }
         Ok(())
@@ -206,7 +215,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// Evaluates right-hand sides left to right into one value per left-hand side (a
     /// single multi-value call is split). `None` when there are no values.
-    pub(super) fn rhs_values(&mut self, rhs: &[Expr], n: usize) -> R<Option<Vec<Val>>> {
+    pub(super) fn rhs_values(&mut self, rhs: &[Expr], n: usize) -> R<Option<Vec<(TypeId, Val)>>> {
         if rhs.is_empty() {
             return Ok(None);
         }
@@ -221,14 +230,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let mut off = 0;
             for t in elems {
                 let k = parts(self.types(), t).len();
-                out.push(all[off..off + k].to_vec());
+                out.push((t, all[off..off + k].to_vec()));
                 off += k;
             }
             return Ok(Some(out));
         }
         let mut out = Vec::new();
         for e in rhs {
-            out.push(self.expr(e)?);
+            let t = self.type_of(e)?;
+            out.push((t, self.expr(e)?));
         }
         Ok(Some(out))
     }
@@ -246,36 +256,43 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Some(self.lvalue(x)?)
             });
         }
-        let mut vals = self.rhs_values(rhs, lhs.len())?.unwrap_or_default();
-        if lhs.len() > 1 {
-            for (x, v) in lhs.iter().zip(vals.iter_mut()) {
-                let t = match self
+        let vals = self.rhs_values(rhs, lhs.len())?.unwrap_or_default();
+        // Convert each value to its target's type (interfaces box here); with several
+        // targets, memory-typed values are copied first so that earlier assignments
+        // cannot change them.
+        let mut ready = Vec::new();
+        for ((x, (from, v)), place) in lhs.iter().zip(vals).zip(&places) {
+            // A redeclared variable in `a, b := ...` has no recorded expression type.
+            let target = match place {
+                Some(Lvalue::Var(o)) => Some(self.cx.pkg.obj(*o).typ),
+                Some(Lvalue::Blank) => None,
+                Some(Lvalue::Addr(_)) => Some(self.type_of(x)?),
+                None => self
                     .cx
                     .pkg
                     .info
                     .defs
                     .get(&x.id)
-                    .or(self.cx.pkg.info.uses.get(&x.id))
-                {
-                    Some(&o) => Some(self.cx.pkg.obj(o).typ),
-                    None => self.type_of(x).ok(),
-                };
-                if let Some(t) = t {
-                    *v = self.stable_copy(t, std::mem::take(v));
+                    .map(|&o| self.cx.pkg.obj(o).typ),
+            };
+            let v = match target {
+                Some(t) => {
+                    let v = self.convert_value(v, from, t, x.pos)?;
+                    if lhs.len() > 1 {
+                        self.stable_copy(t, v)
+                    } else {
+                        v
+                    }
                 }
-            }
+                None => v,
+            };
+            ready.push((target, v));
         }
-        for ((x, v), place) in lhs.iter().zip(vals).zip(places) {
-            match place {
-                Some(p) => {
-                    // A redeclared variable in `a, b := ...` has no recorded expression type.
-                    let ty = match &p {
-                        Lvalue::Var(o) => self.cx.pkg.obj(*o).typ,
-                        _ => self.type_of(x)?,
-                    };
-                    self.write_lvalue(p, ty, v, x.pos)?;
-                }
-                None => {
+        for ((x, (target, v)), place) in lhs.iter().zip(ready).zip(places) {
+            match (place, target) {
+                (Some(p), Some(ty)) => self.write_lvalue(p, ty, v, x.pos)?,
+                (Some(_), None) => {}
+                (None, _) => {
                     if let Some(&o) = self.cx.pkg.info.defs.get(&x.id) {
                         let ty = self.cx.pkg.obj(o).typ;
                         self.declare_local(o, ty, Some(v));
@@ -339,13 +356,22 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
             }
         } else if results.len() == 1 && self.result_types.len() > 1 {
-            vals = self.expr(&results[0])?;
+            let t = self.type_of(&results[0])?;
+            let v = self.expr(&results[0])?;
+            vals = self.copy_tuple(t, v);
         } else {
-            for e in results {
-                vals.extend(self.expr(e)?);
+            for (e, t) in results.iter().zip(self.result_types.clone()) {
+                vals.extend(self.expr_as(e, t)?);
             }
         }
         self.ret(vals)
+    }
+
+    fn run_defers(&mut self) -> R<()> {
+        let g = self.g;
+        let fp = self.b.ins().get_frame_pointer(I64);
+        self.call_rt(rgo_abi::entry::DEFERRETURN, &[g, fp])?;
+        Ok(())
     }
 
     pub(super) fn ret(&mut self, mut vals: Val) -> R<()> {
@@ -354,6 +380,34 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 for o in objs {
                     vals.extend(self.read_var(o, Pos(0))?);
                 }
+            }
+        }
+        if self.has_defer {
+            // Deferred calls run after the results are set and may change named results.
+            if let Some(objs) = self.named_results.clone() {
+                let mut off = 0;
+                for o in &objs {
+                    let n = parts(self.types(), self.cx.pkg.obj(*o).typ).len();
+                    let part = vals[off..off + n].to_vec();
+                    off += n;
+                    self.write_var(*o, part, Pos(0))?;
+                }
+                self.run_defers()?;
+                vals.clear();
+                for o in objs {
+                    vals.extend(self.read_var(o, Pos(0))?);
+                }
+            } else {
+                let mut off = 0;
+                let mut stable = Vec::new();
+                for ty in self.result_types.clone() {
+                    let n = parts(self.types(), ty).len();
+                    let part = vals[off..off + n].to_vec();
+                    off += n;
+                    stable.extend(self.stable_copy(ty, part));
+                }
+                vals = stable;
+                self.run_defers()?;
             }
         }
         // Memory-typed results go through the caller's result pointers; the rest return.
@@ -423,7 +477,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     }
                     _ => return Err(self.unsupported(pos, "range over this type")),
                 },
-                _ => return Err(self.unsupported(pos, "range over maps and channels")),
+                Type::Chan { .. } => return self.range_chan(label, key, define, x, body),
+                _ => return Err(self.unsupported(pos, "range over maps")),
             }
         };
         // The iteration variables.
@@ -505,7 +560,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         parts(self.types(), ty).first().map(|p| p.ty).unwrap_or(I64)
     }
 
-    fn assign_iter_var(&mut self, x: &Expr, define: bool, v: Val) -> R<()> {
+    pub(super) fn assign_iter_var(&mut self, x: &Expr, define: bool, v: Val) -> R<()> {
         if matches!(&x.kind, ExprKind::Name(n) if n == "_") {
             return Ok(());
         }
