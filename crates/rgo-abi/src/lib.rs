@@ -133,6 +133,10 @@ pub mod entry {
     /// `fn(ptr, len, pos: i64) -> u64`: decodes the rune at byte `pos`; returns
     /// `rune | (width << 32)` (U+FFFD with width 1 on invalid UTF-8).
     pub const DECODE_RUNE: &str = "rgo_decoderune";
+    /// `fn(g, out: *mut GoSlice, ptr, len)`: `[]rune(s)`.
+    pub const STRING_TO_SLICERUNE: &str = "rgo_stringtoslicerune";
+    /// `fn(g, out: *mut GoString, ptr, len)`: `string(runes)`.
+    pub const SLICERUNE_TO_STRING: &str = "rgo_slicerunetostring";
 
     /// Memory.
     /// `fn(g, size: u64, align: u64) -> *mut u8`: zeroed heap memory. (Type descriptors with
@@ -250,6 +254,8 @@ pub mod entry {
         SLICEBYTE_TO_STRING,
         STRING_TO_SLICEBYTE,
         DECODE_RUNE,
+        STRING_TO_SLICERUNE,
+        SLICERUNE_TO_STRING,
         ALLOC,
         NEWPROC,
         DEFERPROC,

@@ -67,6 +67,8 @@ const TABLE: &[Sig] = &[
     (e::SLICEBYTE_TO_STRING, PPPP, N),
     (e::STRING_TO_SLICEBYTE, PPPP, N),
     (e::DECODE_RUNE, PPP, P),
+    (e::STRING_TO_SLICERUNE, PPPP, N),
+    (e::SLICERUNE_TO_STRING, PPPP, N),
     (e::ALLOC, PPP, P),
     // Channels and select.
     (e::MAKECHAN, &[I64, I64, I64, I64, I64], P),

@@ -112,6 +112,14 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
             string::rgo_stringtoslicebyte as *const u8,
         ),
         (entry::DECODE_RUNE, string::rgo_decoderune as *const u8),
+        (
+            entry::STRING_TO_SLICERUNE,
+            string::rgo_stringtoslicerune as *const u8,
+        ),
+        (
+            entry::SLICERUNE_TO_STRING,
+            string::rgo_slicerunetostring as *const u8,
+        ),
         (entry::ALLOC, malloc::rgo_alloc as *const u8),
         (entry::NEWPROC, proc::rgo_newproc as *const u8),
         (entry::DEFERPROC, defer::rgo_deferproc as *const u8),

@@ -348,3 +348,61 @@ pub unsafe extern "C" fn rgo_decoderune(ptr: *const u8, len: i64, pos: i64) -> u
     let w = w.max(1);
     r as u64 | ((w as u64) << 32)
 }
+
+/// `[]rune(s)`: decodes the string (invalid UTF-8 becomes U+FFFD, one per bad byte).
+///
+/// # Safety
+/// `out` must be writable; `ptr` must point to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_stringtoslicerune(
+    _g: *mut G,
+    out: *mut GoSlice,
+    ptr: *const u8,
+    len: i64,
+) {
+    // SAFETY: by contract.
+    let mut b = unsafe { GoString { ptr, len }.as_bytes() };
+    let mut runes = Vec::new();
+    while !b.is_empty() {
+        let (r, w) = decode_rune(b);
+        runes.push(r as i32);
+        b = &b[w.max(1)..];
+    }
+    let p = mallocgc_noscan(runes.len() * 4);
+    // SAFETY: p has room for runes.len() 4-byte values; out is writable by contract.
+    unsafe {
+        core::ptr::copy_nonoverlapping(runes.as_ptr() as *const u8, p, runes.len() * 4);
+        out.write(GoSlice {
+            ptr: p,
+            len: runes.len() as i64,
+            cap: runes.len() as i64,
+        });
+    }
+}
+
+/// `string(runes)`: encodes each rune (invalid ones as U+FFFD).
+///
+/// # Safety
+/// `out` must be writable; `ptr` must point to `len` readable 4-byte runes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_slicerunetostring(
+    _g: *mut G,
+    out: *mut GoString,
+    ptr: *const i32,
+    len: i64,
+) {
+    let runes: &[i32] = if len <= 0 || ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: by contract.
+        unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+    };
+    let mut bytes = Vec::with_capacity(runes.len());
+    for &r in runes {
+        let mut buf = [0u8; 4];
+        let n = encode_rune(&mut buf, r as i64);
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    // SAFETY: out is writable by contract.
+    unsafe { out.write(new_string(&bytes)) };
+}

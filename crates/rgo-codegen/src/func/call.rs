@@ -386,6 +386,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
                 match self.types().under(t) {
                     Type::Slice(_) => Ok(vec![v[idx]]),
+                    Type::Map { .. } => Ok(vec![self.map_len(v[0])]),
                     Type::Chan { .. } => {
                         let f = if idx == 1 { rt::CHANLEN } else { rt::CHANCAP };
                         let r = self.call_rt(f, &[v[0]])?;
@@ -419,10 +420,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         Ok(vec![p, len, cap])
                     }
                     Type::Chan { .. } => self.make_chan(t, args.get(1)),
-                    _ => Err(self.unsupported(pos, "make of maps")),
+                    Type::Map { .. } => self.make_map(t, args.get(1), pos),
+                    _ => Err(self.unsupported(pos, "make of this type")),
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
+            Builtin::Delete => self.map_delete(&args[0], &args[1], pos),
             Builtin::Copy => {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;
@@ -597,17 +600,70 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn conversion(&mut self, x: &Expr, to: TypeId, pos: Pos) -> R<Val> {
         let from = self.type_of(x)?;
         let v = self.expr(x)?;
+        if self.is_iface(to) {
+            return self.convert_value(v, from, to, pos);
+        }
+        let elem_kind = |f: &Self, t: TypeId| match f.types().under(t) {
+            Type::Slice(e) => f.kind_of(*e),
+            _ => None,
+        };
         let (fk, tk) = match (self.kind_of(from), self.kind_of(to)) {
             (Some(f), Some(t)) => (f, t),
+            // string ↔ []byte / []rune.
+            (Some(BasicKind::String), None) => {
+                let f = match elem_kind(self, to) {
+                    Some(BasicKind::Uint8) => rt::STRING_TO_SLICEBYTE,
+                    Some(BasicKind::Int32) => rt::STRING_TO_SLICERUNE,
+                    _ => return Err(self.unsupported(pos, "this conversion")),
+                };
+                return self.runtime_slice(f, &[v[0], v[1]]);
+            }
+            (None, Some(BasicKind::String)) => {
+                let f = match elem_kind(self, from) {
+                    Some(BasicKind::Uint8) => rt::SLICEBYTE_TO_STRING,
+                    Some(BasicKind::Int32) => rt::SLICERUNE_TO_STRING,
+                    _ => return Err(self.unsupported(pos, "this conversion")),
+                };
+                return self.runtime_string(f, &[v[0], v[1]]);
+            }
             _ => {
-                // Conversions between identical underlying types keep the representation.
-                if self.types().underlying(from) == self.types().underlying(to) {
+                // Conversions between identical underlying types keep the representation,
+                // as do pointer ↔ unsafe.Pointer.
+                let (uf, ut) = (self.types().underlying(from), self.types().underlying(to));
+                if uf == ut
+                    || parts(self.types(), from).len() == parts(self.types(), to).len()
+                        && !self.is_mem(from)
+                        && !matches!(self.types().get(uf), Type::Slice(_))
+                {
+                    return Ok(v);
+                }
+                // A slice to an array pointer: `(*[N]T)(s)` checks the length.
+                if let (Type::Slice(_), Type::Pointer(p)) =
+                    (self.types().get(uf).clone(), self.types().get(ut).clone())
+                {
+                    if let Type::Array { len, .. } = self.types().under(p).clone() {
+                        let n = self.b.ins().iconst(I64, len as i64);
+                        let bad = self.b.ins().icmp(IntCC::SignedLessThan, v[1], n);
+                        let code = self.b.ins().iconst(I32, rgo_abi::bounds::CONVERT as i64);
+                        self.panic_if(bad, rt::PANIC_BOUNDS, &[n, v[1], code])?;
+                        return Ok(vec![v[0]]);
+                    }
+                }
+                if uf == ut
+                    || self.is_mem(from) && layout(self.types(), from) == layout(self.types(), to)
+                {
                     return Ok(v);
                 }
                 return Err(self.unsupported(pos, "this conversion"));
             }
         };
-        if fk == tk {
+        if fk == tk
+            || matches!(
+                (fk, tk),
+                (BasicKind::UnsafePointer, BasicKind::Uintptr)
+                    | (BasicKind::Uintptr, BasicKind::UnsafePointer)
+            )
+        {
             return Ok(v);
         }
         let tt = parts(self.types(), to);
@@ -670,6 +726,24 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else {
             self.b.ins().fdemote(F32, v)
         }
+    }
+
+    /// Calls a runtime routine that writes a slice result through an out pointer.
+    fn runtime_slice(&mut self, name: &'static str, args: &[Value]) -> R<Val> {
+        let slot = self
+            .b
+            .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                24,
+                3,
+            ));
+        let out = self.b.ins().stack_addr(I64, slot, 0);
+        let mut all = vec![self.g, out];
+        all.extend_from_slice(args);
+        self.call_rt(name, &all)?;
+        Ok((0..3)
+            .map(|i| self.b.ins().stack_load(I64, I64, slot, 8 * i))
+            .collect())
     }
 
     /// Calls a runtime routine that writes a string result through an out pointer.

@@ -85,7 +85,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     return Ok(vec![self.b.ins().load(I8, trusted(), addr, 0)]);
                 }
                 if matches!(self.types().under(xt), Type::Map { .. }) {
-                    return Err(self.unsupported(e.pos, "maps"));
+                    let with_ok = matches!(self.types().get(tv.typ), Type::Tuple(_));
+                    return self.map_index(x, &idx[0], with_ok, e.pos);
                 }
                 let addr = self.elem_addr(x, &idx[0])?;
                 Ok(self.load_value(addr, tv.typ))
@@ -393,7 +394,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Ok(vec![addr, len, len])
             }
             Type::Pointer(_) if heap => Err(self.unsupported(e.pos, "this composite literal")),
-            _ => Err(self.unsupported(e.pos, "map literals")),
+            Type::Map { .. } => self.map_literal(ty, elems, e.pos),
+            _ => Err(self.unsupported(e.pos, "this composite literal")),
         }
     }
 

@@ -39,6 +39,7 @@ pub(crate) mod conc;
 pub(crate) mod escape;
 mod expr;
 mod iface;
+mod maps;
 mod stmt;
 
 type R<T> = Result<T, CgError>;

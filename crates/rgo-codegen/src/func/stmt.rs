@@ -15,6 +15,12 @@ pub(super) enum Lvalue {
     Blank,
     Var(ObjId),
     Addr(cranelift_codegen::ir::Value),
+    /// `m[k]`: the map type, the map, and the address of the evaluated key.
+    MapIndex(
+        TypeId,
+        cranelift_codegen::ir::Value,
+        cranelift_codegen::ir::Value,
+    ),
 }
 use crate::layout::parts;
 
@@ -266,7 +272,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let target = match place {
                 Some(Lvalue::Var(o)) => Some(self.cx.pkg.obj(*o).typ),
                 Some(Lvalue::Blank) => None,
-                Some(Lvalue::Addr(_)) => Some(self.type_of(x)?),
+                Some(Lvalue::Addr(_)) | Some(Lvalue::MapIndex(..)) => Some(self.type_of(x)?),
                 None => self
                     .cx
                     .pkg
@@ -313,10 +319,16 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let obj = obj.ok_or_else(|| self.err(x.pos, "unresolved name"))?;
                 Ok(Lvalue::Var(obj))
             }
-            ExprKind::Index(m, _)
+            ExprKind::Index(m, idx)
                 if matches!(self.types().under(self.type_of(m)?), Type::Map { .. }) =>
             {
-                Err(self.unsupported(x.pos, "maps"))
+                let mt = self.type_of(m)?;
+                let (kt, _) = self
+                    .map_kv(mt)
+                    .ok_or_else(|| self.err(x.pos, "internal compiler error"))?;
+                let h = self.expr(m)?[0];
+                let key = self.map_key_operand(&idx[0], kt)?;
+                Ok(Lvalue::MapIndex(mt, h, key))
             }
             _ => Ok(Lvalue::Addr(self.place(x)?)),
         }
@@ -327,6 +339,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Lvalue::Blank => Ok(self.zero_value(ty)),
             Lvalue::Var(o) => self.read_var(*o, pos),
             Lvalue::Addr(a) => Ok(self.load_value(*a, ty)),
+            Lvalue::MapIndex(mt, h, key) => {
+                let t = self.desc_addr(*mt, pos)?;
+                let g = self.g;
+                let p = self
+                    .call_rt(rgo_abi::lang::MAPACCESS1, &[g, t, *h, *key])?
+                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let v = self.load_value(p, ty);
+                Ok(self.stable_copy(ty, v))
+            }
         }
     }
 
@@ -336,6 +357,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Lvalue::Var(o) => self.write_var(o, v, pos),
             Lvalue::Addr(a) => {
                 self.store_value(a, ty, &v);
+                Ok(())
+            }
+            Lvalue::MapIndex(mt, h, key) => {
+                let slot = self.map_assign_slot(mt, h, key, pos)?;
+                self.store_value(slot, ty, &v);
                 Ok(())
             }
         }
@@ -478,7 +504,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     _ => return Err(self.unsupported(pos, "range over this type")),
                 },
                 Type::Chan { .. } => return self.range_chan(label, key, define, x, body),
-                _ => return Err(self.unsupported(pos, "range over maps")),
+                Type::Map { .. } => return self.range_map(label, key, value, define, x, body),
+                _ => return Err(self.unsupported(pos, "range over this type")),
             }
         };
         // The iteration variables.
