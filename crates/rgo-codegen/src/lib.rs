@@ -88,6 +88,8 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub descs: typedesc::DescTable,
     /// Method functions and their pointer-receiver wrappers, for method tables.
     pub method_funcs: typedesc::MethodFuncs,
+    /// Method-value wrappers declared but not yet lowered.
+    pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
 }
@@ -265,6 +267,7 @@ pub fn compile<M: Module>(
             deref_wrappers: HashMap::new(),
         },
         itab_slots: HashMap::new(),
+        method_values: Vec::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -435,22 +438,7 @@ pub fn compile<M: Module>(
             }
             cx.module.clear_context(&mut ctx);
         }
-        for th in std::mem::take(&mut cx.thunks) {
-            let r = func::conc::lower_thunk(&mut cx, &mut ctx, &mut fctx, &th).and_then(|()| {
-                cx.module
-                    .define_function(th.id, &mut ctx)
-                    .map_err(|e| CgError {
-                        file: fi,
-                        pos: fd.pos,
-                        msg: format!("internal compiler error: {e:?}"),
-                    })
-            });
-            if let Err(e) = r {
-                errors.push(e);
-                fctx = FunctionBuilderContext::new();
-            }
-            cx.module.clear_context(&mut ctx);
-        }
+        flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, fi, fd.pos);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -486,7 +474,54 @@ pub fn compile<M: Module>(
     let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func)
         .map_err(|e| vec![e])?;
     cx.module.clear_context(&mut ctx);
+    flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(entry)
+}
+
+/// Lowers the functions that lowering others asked for: method-value wrappers and `go` /
+/// `defer` thunks (each may ask for more).
+fn flush_pending<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    errors: &mut Vec<CgError>,
+    fi: usize,
+    pos: Pos,
+) {
+    while !cx.method_values.is_empty() || !cx.thunks.is_empty() {
+        for (id, mv, sig_ty) in std::mem::take(&mut cx.method_values) {
+            let r =
+                func::methval::lower_method_value(cx, ctx, fctx, id, &mv, sig_ty).and_then(|()| {
+                    cx.module.define_function(id, ctx).map_err(|e| CgError {
+                        file: fi,
+                        pos,
+                        msg: format!("internal compiler error: {e:?}"),
+                    })
+                });
+            if let Err(e) = r {
+                errors.push(e);
+                *fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(ctx);
+        }
+        for th in std::mem::take(&mut cx.thunks) {
+            let r = func::conc::lower_thunk(cx, ctx, fctx, &th).and_then(|()| {
+                cx.module.define_function(th.id, ctx).map_err(|e| CgError {
+                    file: fi,
+                    pos,
+                    msg: format!("internal compiler error: {e:?}"),
+                })
+            });
+            if let Err(e) = r {
+                errors.push(e);
+                *fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(ctx);
+        }
+    }
 }
 
 /// Defines the C `main(argc, argv)` of a standalone executable: it hands the entry to the

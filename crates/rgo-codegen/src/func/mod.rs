@@ -40,6 +40,7 @@ pub(crate) mod escape;
 mod expr;
 mod iface;
 mod maps;
+pub(crate) mod methval;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
