@@ -222,7 +222,8 @@ impl<'a, M: Module> Ctx<'a, M> {
             .declare_anonymous_data(false, false)
             .map_err(|e| e.to_string())?;
         let mut d = DataDescription::new();
-        d.define_zeroinit(8);
+        // Not zero-init: .bss cannot carry the relocation.
+        d.define(vec![0u8; 8].into_boxed_slice());
         d.set_align(8);
         let fref = self.module.declare_func_in_data(f, &mut d);
         d.write_function_addr(0, fref);
