@@ -3,7 +3,8 @@
 #
 #   1. installs Go 1.19's test corpus (and gc, which ~24 corpus tests invoke) if missing
 #   2. cargo build --release --workspace            (builds rgo and rgo-conformance once)
-#   3. cargo test  --release --workspace            (unit tests + tests/run, tests/errors golden tests)
+#   3. cargo test  --release --workspace            (unit tests + tests/run, tests/errors golden tests,
+#                                                    each run program also through `rgo build`)
 #   4. rgo-conformance --check-list tests/conformance/passing.txt
 #
 # Exits non-zero if the build fails, a cargo test fails, or a conformance test listed in
@@ -51,7 +52,7 @@ runner=$TARGET_DIR/release/rgo-conformance
 
 # --- 3. cargo tests ------------------------------------------------------------------------
 step "cargo test --release --workspace"
-cargo test --release --workspace </dev/null
+RGO_GOLDEN_BUILD=1 cargo test --release --workspace </dev/null
 cargo_status=$?
 
 # --- 4. conformance ------------------------------------------------------------------------

@@ -164,6 +164,15 @@ pub mod entry {
     /// activation `frame` registered and that have not run yet; called before every return
     /// of a function that defers.
     pub const DEFERRETURN: &str = "rgo_deferreturn";
+    /// `fn(g, fp: usize, out: *mut [usize; 2])`: `recover()`; `fp` is the calling
+    /// function's frame pointer; writes the recovered `interface{}` (or nil).
+    pub const GORECOVER: &str = "rgo_gorecover";
+    /// `fn(g, typ, data) -> !`: `panic(v)` with `v` converted to `interface{}`.
+    pub const GOPANIC: &str = "rgo_gopanic";
+    /// `fn(g, table: *const UnwindEntry, n: i64)`: registers the call sites of functions
+    /// that defer: 24-byte entries `{func: usize, ret_off: u32, handler_off: u32,
+    /// frame_off: u32, _: u32}` (see rgo-runtime's defer.rs).
+    pub const REGISTER_UNWIND: &str = "rgo_register_unwind";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -260,6 +269,9 @@ pub mod entry {
         NEWPROC,
         DEFERPROC,
         DEFERRETURN,
+        GORECOVER,
+        GOPANIC,
+        REGISTER_UNWIND,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

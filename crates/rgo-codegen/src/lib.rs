@@ -22,7 +22,7 @@ mod layout;
 mod rt;
 mod typedesc;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::{types, AbiParam, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -88,6 +88,17 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub descs: typedesc::DescTable,
     /// Method functions and their pointer-receiver wrappers, for method tables.
     pub method_funcs: typedesc::MethodFuncs,
+    /// Functions that defer: their call sites go into the unwind table.
+    pub deferring: HashSet<FuncId>,
+    /// `tail`-convention trampolines to runtime entry points (for calls that must be able
+    /// to unwind to a landing pad), and those not yet lowered.
+    pub trampolines: HashMap<&'static str, FuncId>,
+    pub pending_trampolines: Vec<(&'static str, FuncId)>,
+    /// Call sites of deferring functions: (function, return offset, landing pad offset,
+    /// FP - SP).
+    pub unwind: Vec<(FuncId, u32, u32, u32)>,
+    /// Method-value wrappers declared but not yet lowered.
+    pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
 }
@@ -136,6 +147,48 @@ impl<'a, M: Module> Ctx<'a, M> {
         Ok(id)
     }
 
+    /// A `tail`-convention function `fn(g, args...)` that calls runtime entry `name`.
+    pub fn rt_trampoline(&mut self, name: &'static str) -> Result<FuncId, String> {
+        if let Some(&id) = self.trampolines.get(name) {
+            return Ok(id);
+        }
+        let rt_sig = rt::make_signature(name, CallConv::SystemV);
+        let mut sig = Signature::new(CallConv::Tail);
+        sig.params.push(AbiParam::special(
+            types::I64,
+            cranelift_codegen::ir::ArgumentPurpose::VMContext,
+        ));
+        sig.params.extend(rt_sig.params.iter().copied());
+        sig.returns.extend(rt_sig.returns.iter().copied());
+        let id = self
+            .module
+            .declare_function(&format!("{name}.trampoline"), Linkage::Local, &sig)
+            .map_err(|e| e.to_string())?;
+        self.trampolines.insert(name, id);
+        self.pending_trampolines.push((name, id));
+        Ok(id)
+    }
+
+    /// Records the call sites of a just-compiled function that defers.
+    fn record_unwind(&mut self, id: FuncId, ctx: &Context) {
+        if !self.deferring.contains(&id) {
+            return;
+        }
+        let Some(code) = ctx.compiled_code() else {
+            return;
+        };
+        for site in code.buffer.call_sites() {
+            let handler = site.exception_handlers.iter().find_map(|h| match h {
+                cranelift_codegen::FinalizedMachExceptionHandler::Default(off)
+                | cranelift_codegen::FinalizedMachExceptionHandler::Tag(_, off) => Some(*off),
+                _ => None,
+            });
+            if let (Some(h), Some(fo)) = (handler, site.frame_offset) {
+                self.unwind.push((id, site.ret_addr, h, fo));
+            }
+        }
+    }
+
     /// The descriptor of type `ty`.
     pub fn type_desc(&mut self, ty: TypeId) -> Result<DataId, String> {
         self.descs
@@ -169,7 +222,8 @@ impl<'a, M: Module> Ctx<'a, M> {
             .declare_anonymous_data(false, false)
             .map_err(|e| e.to_string())?;
         let mut d = DataDescription::new();
-        d.define_zeroinit(8);
+        // Not zero-init: .bss cannot carry the relocation.
+        d.define(vec![0u8; 8].into_boxed_slice());
         d.set_align(8);
         let fref = self.module.declare_func_in_data(f, &mut d);
         d.write_function_addr(0, fref);
@@ -265,6 +319,11 @@ pub fn compile<M: Module>(
             deref_wrappers: HashMap::new(),
         },
         itab_slots: HashMap::new(),
+        method_values: Vec::new(),
+        deferring: HashSet::new(),
+        trampolines: HashMap::new(),
+        pending_trampolines: Vec::new(),
+        unwind: Vec::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -426,6 +485,7 @@ pub fn compile<M: Module>(
                             msg: format!("internal compiler error: {e:?}"),
                         });
                     }
+                    cx.record_unwind(id, &ctx);
                 }
                 Err(e) => {
                     errors.push(e);
@@ -435,22 +495,7 @@ pub fn compile<M: Module>(
             }
             cx.module.clear_context(&mut ctx);
         }
-        for th in std::mem::take(&mut cx.thunks) {
-            let r = func::conc::lower_thunk(&mut cx, &mut ctx, &mut fctx, &th).and_then(|()| {
-                cx.module
-                    .define_function(th.id, &mut ctx)
-                    .map_err(|e| CgError {
-                        file: fi,
-                        pos: fd.pos,
-                        msg: format!("internal compiler error: {e:?}"),
-                    })
-            });
-            if let Err(e) = r {
-                errors.push(e);
-                fctx = FunctionBuilderContext::new();
-            }
-            cx.module.clear_context(&mut ctx);
-        }
+        flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, fi, fd.pos);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -483,10 +528,141 @@ pub fn compile<M: Module>(
         return Err(errors);
     }
 
-    let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func)
+    // Trampolines the functions above asked for, before the unwind table is written.
+    flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
+    let unwind = emit_unwind_table(&mut cx).map_err(internal)?;
+    let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func, unwind)
         .map_err(|e| vec![e])?;
     cx.module.clear_context(&mut ctx);
+    flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(entry)
+}
+
+/// Lowers the functions that lowering others asked for: method-value wrappers and `go` /
+/// `defer` thunks (each may ask for more).
+fn flush_pending<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    errors: &mut Vec<CgError>,
+    fi: usize,
+    pos: Pos,
+) {
+    while !cx.method_values.is_empty()
+        || !cx.thunks.is_empty()
+        || !cx.pending_trampolines.is_empty()
+    {
+        for (name, id) in std::mem::take(&mut cx.pending_trampolines) {
+            let r = lower_trampoline(cx, ctx, fctx, name, id).and_then(|()| {
+                cx.module.define_function(id, ctx).map_err(|e| CgError {
+                    file: fi,
+                    pos,
+                    msg: format!("internal compiler error: {e:?}"),
+                })
+            });
+            if let Err(e) = r {
+                errors.push(e);
+                *fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(ctx);
+        }
+        for (id, mv, sig_ty) in std::mem::take(&mut cx.method_values) {
+            let r =
+                func::methval::lower_method_value(cx, ctx, fctx, id, &mv, sig_ty).and_then(|()| {
+                    cx.module.define_function(id, ctx).map_err(|e| CgError {
+                        file: fi,
+                        pos,
+                        msg: format!("internal compiler error: {e:?}"),
+                    })
+                });
+            if let Err(e) = r {
+                errors.push(e);
+                *fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(ctx);
+        }
+        for th in std::mem::take(&mut cx.thunks) {
+            let r = func::conc::lower_thunk(cx, ctx, fctx, &th).and_then(|()| {
+                cx.module.define_function(th.id, ctx).map_err(|e| CgError {
+                    file: fi,
+                    pos,
+                    msg: format!("internal compiler error: {e:?}"),
+                })
+            });
+            if let Err(e) = r {
+                errors.push(e);
+                *fctx = FunctionBuilderContext::new();
+            }
+            cx.module.clear_context(ctx);
+        }
+    }
+}
+
+/// A runtime trampoline: `fn(g, args...) -> results` (tail) calling the C entry point.
+fn lower_trampoline<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    name: &'static str,
+    id: FuncId,
+) -> Result<(), CgError> {
+    use cranelift_codegen::ir::InstBuilder;
+    let sig = cx
+        .module
+        .declarations()
+        .get_function_decl(id)
+        .signature
+        .clone();
+    ctx.func.signature = sig;
+    ctx.func.name = cranelift_codegen::ir::UserFuncName::user(0, id.as_u32());
+    let target = cx.rt_func(name).map_err(|msg| CgError {
+        file: 0,
+        pos: Pos(0),
+        msg,
+    })?;
+    let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
+    let blk = b.create_block();
+    b.append_block_params_for_function_params(blk);
+    b.switch_to_block(blk);
+    let params = b.block_params(blk)[1..].to_vec();
+    let r = cx.module.declare_func_in_func(target, b.func);
+    let inst = b.ins().call(r, &params);
+    let rets = b.inst_results(inst).to_vec();
+    b.ins().return_(&rets);
+    b.seal_all_blocks();
+    b.finalize(cx.module.target_config());
+    Ok(())
+}
+
+/// Emits the unwind table (see rgo-runtime's defer.rs): 24-byte entries `{function
+/// address, return offset, landing pad offset, FP - SP}`. Returns its data id and length.
+fn emit_unwind_table<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)>, String> {
+    if cx.unwind.is_empty() {
+        return Ok(None);
+    }
+    let id = cx
+        .module
+        .declare_data("rgo.unwindtab", Linkage::Local, false, false)
+        .map_err(|e| e.to_string())?;
+    let mut d = DataDescription::new();
+    let mut bytes = vec![0u8; 24 * cx.unwind.len()];
+    for (i, &(_, ret, handler, fo)) in cx.unwind.iter().enumerate() {
+        let e = &mut bytes[24 * i..24 * i + 24];
+        e[8..12].copy_from_slice(&ret.to_le_bytes());
+        e[12..16].copy_from_slice(&handler.to_le_bytes());
+        e[16..20].copy_from_slice(&fo.to_le_bytes());
+    }
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    for (i, &(f, ..)) in cx.unwind.clone().iter().enumerate() {
+        let fr = cx.module.declare_func_in_data(f, &mut d);
+        d.write_function_addr((24 * i) as u32, fr);
+    }
+    cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
+    Ok(Some((id, cx.unwind.len())))
 }
 
 /// Defines the C `main(argc, argv)` of a standalone executable: it hands the entry to the

@@ -24,6 +24,9 @@ const TABLE: &[Sig] = &[
     (e::NEWPROC, PPP, N),
     (e::DEFERPROC, PPPP, N),
     (e::DEFERRETURN, PP, N),
+    (e::GORECOVER, PPP, N),
+    (e::GOPANIC, PPP, N),
+    (e::REGISTER_UNWIND, PPP, N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),
@@ -172,7 +175,7 @@ pub fn signature_of(name: &str) -> Option<(&'static [Type], &'static [Type])> {
 
 /// Entry points that never return (panics and fatal errors).
 pub fn is_noreturn(name: &str) -> bool {
-    name.starts_with("rgo_panic") || name == e::THROW || name == e::GOEXIT
+    name.starts_with("rgo_panic") || name == e::THROW || name == e::GOEXIT || name == e::GOPANIC
 }
 
 pub fn make_signature(name: &str, cc: CallConv) -> Signature {

@@ -124,6 +124,12 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (entry::NEWPROC, proc::rgo_newproc as *const u8),
         (entry::DEFERPROC, defer::rgo_deferproc as *const u8),
         (entry::DEFERRETURN, defer::rgo_deferreturn as *const u8),
+        (entry::GORECOVER, defer::rgo_gorecover as *const u8),
+        (entry::GOPANIC, defer::rgo_gopanic as *const u8),
+        (
+            entry::REGISTER_UNWIND,
+            defer::rgo_register_unwind as *const u8,
+        ),
         (entry::GOSCHED, proc::rgo_gosched as *const u8),
         (entry::GOEXIT, proc::rgo_goexit as *const u8),
         (entry::GOMAXPROCS, proc::rgo_gomaxprocs as *const u8),

@@ -152,6 +152,9 @@ pub enum PanicValue {
     Complex { re: f64, im: f64 },
     /// A run-time error.
     Error(RuntimeError),
+    /// `panic(v)` with any Go value, as an `interface{}`: the dynamic type's descriptor
+    /// (never null) and the data word.
+    Eface { typ: *const u8, data: *const u8 },
 }
 
 impl PanicValue {
@@ -168,6 +171,7 @@ impl PanicValue {
             PanicValue::Basic { kind, bits } => print_basic(kind, bits),
             PanicValue::Complex { re, im } => print_complex(re, im),
             PanicValue::Error(e) => e.print(),
+            PanicValue::Eface { typ, data } => print_eface(typ, data),
         }
     }
 }
@@ -197,6 +201,119 @@ fn print_basic(kind: Kind, bits: u64) {
             print_str(kind_name(kind));
             print_str(") ");
             print_hex(bits);
+        }
+    }
+}
+
+/// The text `print` shows for a runtime-made panic value (strings and run-time errors), for
+/// `recover` to hand back.
+pub fn panic_text(v: &PanicValue) -> String {
+    match *v {
+        PanicValue::String { ptr, len } if !ptr.is_null() => {
+            // SAFETY: panic strings point at `len` readable bytes.
+            let b = unsafe { core::slice::from_raw_parts(ptr, len) };
+            String::from_utf8_lossy(b).into_owned()
+        }
+        PanicValue::Error(RuntimeError::Plain(s)) => s.to_string(),
+        PanicValue::Error(RuntimeError::Message(s)) => format!("runtime error: {s}"),
+        PanicValue::Error(RuntimeError::DivideByZero) => {
+            "runtime error: integer divide by zero".into()
+        }
+        PanicValue::Error(RuntimeError::NilDeref) => {
+            "runtime error: invalid memory address or nil pointer dereference".into()
+        }
+        PanicValue::Error(RuntimeError::NegativeShift) => {
+            "runtime error: negative shift amount".into()
+        }
+        PanicValue::Error(RuntimeError::Bounds(_)) => "runtime error: index out of range".into(),
+        _ => "runtime error".into(),
+    }
+}
+
+/// gc's printpanicval for an `interface{}` value: basic kinds print their value (named
+/// ones as `main.T(5)`), strings quoted when named, anything else `(T) 0xADDR`.
+fn print_eface(typ: *const u8, data: *const u8) {
+    // SAFETY: `typ` is a descriptor emitted by the compiler (non-null by contract).
+    let t = unsafe { &*(typ as *const crate::lang::typedesc::Type) };
+    let name = t.string_str();
+    let kind = t.kind();
+    let named = t.uncommon().is_some() && !name.is_empty() && name.contains('.');
+    let read = |size: usize| -> u64 {
+        if t.is_direct_iface() {
+            return data as u64;
+        }
+        // SAFETY: a non-direct data word points at a value of the descriptor's type.
+        unsafe {
+            match size {
+                1 => *data as u64,
+                2 => *(data as *const u16) as u64,
+                4 => *(data as *const u32) as u64,
+                _ => *(data as *const u64),
+            }
+        }
+    };
+    let basic = match kind {
+        Kind::Bool | Kind::Int8 | Kind::Uint8 => Some(read(1)),
+        Kind::Int16 | Kind::Uint16 => Some(read(2)),
+        Kind::Int32 | Kind::Uint32 | Kind::Float32 => Some(read(4)),
+        Kind::Int | Kind::Int64 | Kind::Uint | Kind::Uint64 | Kind::Uintptr | Kind::Float64 => {
+            Some(read(8))
+        }
+        _ => None,
+    };
+    if let Some(bits) = basic {
+        if named {
+            print_str(name);
+            print_str("(");
+        }
+        print_basic(kind, bits);
+        if named {
+            print_str(")");
+        }
+        return;
+    }
+    match kind {
+        Kind::String => {
+            // SAFETY: a string's data word points at its {ptr, len} header.
+            let (p, n) = unsafe { (*(data as *const *const u8), *(data as *const usize).add(1)) };
+            if named {
+                print_str(name);
+                print_str("(\"");
+            }
+            if !p.is_null() && n > 0 {
+                // SAFETY: Go strings point at `n` readable bytes.
+                crate::print::print_bytes(unsafe { core::slice::from_raw_parts(p, n) });
+            }
+            if named {
+                print_str("\")");
+            }
+        }
+        Kind::Complex128 | Kind::Complex64 => {
+            // SAFETY: the data word points at the complex value.
+            let (re, im) = unsafe {
+                if kind == Kind::Complex128 {
+                    (*(data as *const f64), *(data as *const f64).add(1))
+                } else {
+                    (
+                        *(data as *const f32) as f64,
+                        *(data as *const f32).add(1) as f64,
+                    )
+                }
+            };
+            if named {
+                print_str(name);
+                print_str("(");
+            }
+            print_complex(re, im);
+            if named {
+                print_str(")");
+            }
+        }
+        _ => {
+            print_str("(");
+            print_str(name);
+            print_str(") ");
+            crate::print::rgo_printpointer(data as usize);
         }
     }
 }
@@ -231,6 +348,9 @@ pub struct Panic {
     pub aborted: bool,
     /// This is runtime.Goexit, not a real panic.
     pub goexit: bool,
+    /// While a deferred call runs for this panic: the frame pointer of the thunk that
+    /// calls it (`recover` checks that its caller was called by that thunk).
+    pub thunk_fp: usize,
 }
 
 /// Number of Ms printing a fatal error (Go's `panicking`). Later, a main goroutine
@@ -255,6 +375,7 @@ pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
         recovered: false,
         aborted: false,
         goexit: false,
+        thunk_fp: 0,
     };
     if !g.is_null() {
         // SAFETY: g is the running goroutine; its panic chain is only touched by itself.
@@ -267,8 +388,8 @@ pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
     // recovers will mark `p.recovered`, and the unwinder will resume the frame that
     // deferred it; until then `recover` is rejected by the compiler.)
     if !g.is_null() {
-        // SAFETY: g is the running goroutine.
-        unsafe { crate::defer::run_for_panic(g) };
+        // SAFETY: g is the running goroutine and `p` is its innermost panic.
+        unsafe { crate::defer::run_for_panic(g, &mut p) };
     }
     // SAFETY: g is null or valid, and `p` stays alive: fatalpanic does not return.
     unsafe { fatalpanic(g) }

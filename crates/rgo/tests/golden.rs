@@ -143,7 +143,11 @@ fn check(rgo: &Path, case: &Case) -> Option<String> {
         }
     };
     let result = run(cmd, dir);
-    let _ = fs::remove_file(&exe);
+    // Only the build case owns the executable (the run case of the same file runs in
+    // parallel and must not delete it).
+    if case.mode == Mode::Build {
+        let _ = fs::remove_file(&exe);
+    }
     let (status, out) = match result {
         Ok(r) => r,
         Err(e) => return Some(format!("=== {} ({shown}): {e}", case.name)),
@@ -178,8 +182,11 @@ fn check(rgo: &Path, case: &Case) -> Option<String> {
     Some(report)
 }
 
+/// Expected output may hold bytes that are not UTF-8 (Go strings are bytes); both sides are
+/// compared after the same lossy decoding.
 fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let b = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 fn describe(status: ExitStatus) -> String {

@@ -2,7 +2,7 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{self, F32, F64, I32, I64};
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{InstBuilder, Value};
 use cranelift_module::FuncId;
 use cranelift_module::Module;
 use rgo_abi::entry as rt;
@@ -117,26 +117,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 vals.extend(self.stable_copy(pt, v));
             }
         }
-        let inst = match callee {
-            Callee::Direct(fid) => {
-                let r = self.func_ref(fid);
-                self.b.ins().call(r, &vals)
-            }
+        let target = match callee {
+            Callee::Direct(fid) => super::Callee::Direct(self.func_ref(fid)),
             Callee::Value(fv) => {
                 let code = self.b.ins().load(I64, trusted(), fv, 0);
                 let csig = self.cx.go_signature(fun_ty, None);
-                let sref = self.b.import_signature(csig);
-                self.b.ins().call_indirect(sref, code, &vals)
+                super::Callee::Indirect(self.b.import_signature(csig), code)
             }
             Callee::Iface(code) => {
                 let csig = self
                     .cx
                     .go_signature(fun_ty, Some(rgo_types::basic::UNSAFE_POINTER));
-                let sref = self.b.import_signature(csig);
-                self.b.ins().call_indirect(sref, code, &vals)
+                super::Callee::Indirect(self.b.import_signature(csig), code)
             }
         };
-        let rets = self.b.inst_results(inst).to_vec();
+        let rets = self.emit_call(target, &vals);
         // Reassemble the results in order: registers from the call, memory from the temps.
         let mut out = Vec::new();
         let (mut ri, mut ti) = (0, 0);
@@ -425,6 +420,22 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
+            Builtin::Recover => {
+                let slot =
+                    self.b
+                        .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                            16,
+                            3,
+                        ));
+                let out = self.b.ins().stack_addr(I64, slot, 0);
+                let fp = self.b.ins().get_frame_pointer(I64);
+                let g = self.g;
+                self.call_rt(rt::GORECOVER, &[g, fp, out])?;
+                let t = self.b.ins().stack_load(I64, I64, slot, 0);
+                let d = self.b.ins().stack_load(I64, I64, slot, 8);
+                Ok(vec![t, d])
+            }
             Builtin::Delete => self.map_delete(&args[0], &args[1], pos),
             Builtin::Copy => {
                 let dt = self.type_of(&args[0])?;
@@ -489,27 +500,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 self.call_rt(rt::PRINTUNLOCK, &[])?;
             }
             Builtin::Panic => {
+                // The value travels as an `interface{}`, which `recover` hands back.
                 let (t, v) = ops
                     .into_iter()
                     .next()
                     .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+                let e = self.as_eface(v, t, pos)?;
                 let g = self.g;
-                match self.kind_of(t) {
-                    Some(BasicKind::String) => {
-                        self.call_rt(rt::PANIC_STRING, &[g, v[0], v[1]])?;
-                    }
-                    Some(k) if k.is_complex() => {
-                        let re = self.widen_float(v[0]);
-                        let im = self.widen_float(v[1]);
-                        self.call_rt(rt::PANIC_COMPLEX, &[g, re, im])?;
-                    }
-                    Some(k) if v.len() == 1 => {
-                        let kind = self.b.ins().iconst(I32, abi_kind(k) as i64);
-                        let bits = self.value_bits(v[0], k);
-                        self.call_rt(rt::PANIC_BASIC, &[g, kind, bits])?;
-                    }
-                    _ => return Err(self.unsupported(pos, "panic with this value")),
-                }
+                self.call_rt(rt::GOPANIC, &[g, e[0], e[1]])?;
             }
             Builtin::Close => {
                 let c = ops
@@ -522,18 +520,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             _ => return Err(self.unsupported(pos, &format!("builtin {b:?} here"))),
         }
         Ok(vec![])
-    }
-
-    /// The value's bits as an i64, for the runtime's basic-kind panic printer.
-    pub(super) fn value_bits(&mut self, v: Value, k: BasicKind) -> Value {
-        match self.b.func.dfg.value_type(v) {
-            F64 => self.b.ins().bitcast(I64, MemFlagsData::new(), v),
-            F32 => {
-                let w = self.b.ins().fpromote(F64, v);
-                self.b.ins().bitcast(I64, MemFlagsData::new(), w)
-            }
-            _ => self.extend_to_i64(v, k),
-        }
     }
 
     pub(super) fn print_value(&mut self, t: TypeId, v: Val, pos: Pos) -> R<()> {
@@ -762,30 +748,5 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ptr = self.b.ins().stack_load(I64, I64, slot, 0);
         let len = self.b.ins().stack_load(I64, I64, slot, 8);
         Ok(vec![ptr, len])
-    }
-}
-
-fn abi_kind(k: BasicKind) -> rgo_abi::Kind {
-    use rgo_abi::Kind;
-    match k {
-        BasicKind::Bool => Kind::Bool,
-        BasicKind::Int => Kind::Int,
-        BasicKind::Int8 => Kind::Int8,
-        BasicKind::Int16 => Kind::Int16,
-        BasicKind::Int32 => Kind::Int32,
-        BasicKind::Int64 => Kind::Int64,
-        BasicKind::Uint => Kind::Uint,
-        BasicKind::Uint8 => Kind::Uint8,
-        BasicKind::Uint16 => Kind::Uint16,
-        BasicKind::Uint32 => Kind::Uint32,
-        BasicKind::Uint64 => Kind::Uint64,
-        BasicKind::Uintptr => Kind::Uintptr,
-        BasicKind::Float32 => Kind::Float32,
-        BasicKind::Float64 => Kind::Float64,
-        BasicKind::Complex64 => Kind::Complex64,
-        BasicKind::Complex128 => Kind::Complex128,
-        BasicKind::String => Kind::String,
-        BasicKind::UnsafePointer => Kind::UnsafePointer,
-        _ => Kind::Invalid,
     }
 }

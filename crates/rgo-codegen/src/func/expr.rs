@@ -72,7 +72,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         let addr = self.field_addr(x, &sel.index)?.0;
                         Ok(self.load_value(addr, tv.typ))
                     }
-                    _ => Err(self.unsupported(e.pos, "method values")),
+                    Some(sel) if sel.kind == SelectionKind::MethodVal => {
+                        self.method_value(e, &sel, tv.typ)
+                    }
+                    Some(sel) => self.method_expr(e, &sel),
+                    None => Err(self.unsupported(e.pos, "this selector")),
                 }
             }
             ExprKind::Index(x, idx) if idx.len() == 1 => {

@@ -131,6 +131,23 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         Ok(vec![tab, v[1]])
     }
 
+    /// Value `v` of type `t` as an `interface{}` (type descriptor, data word).
+    pub(super) fn as_eface(&mut self, v: Val, t: TypeId, pos: Pos) -> R<Val> {
+        if matches!(
+            self.types().get(t),
+            Type::Basic(rgo_types::BasicKind::UntypedNil)
+        ) {
+            let z = self.b.ins().iconst(I64, 0);
+            return Ok(vec![z, z]);
+        }
+        if self.is_iface(t) {
+            let dt = self.dynamic_type(v[0], t);
+            return Ok(vec![dt, v[1]]);
+        }
+        let data = self.box_value(&v, t)?;
+        Ok(vec![self.desc_addr(t, pos)?, data])
+    }
+
     /// Evaluates `e` as a value of type `to` (implicit conversion to interfaces).
     pub(super) fn expr_as(&mut self, e: &Expr, to: TypeId) -> R<Val> {
         let from = self.type_of(e)?;

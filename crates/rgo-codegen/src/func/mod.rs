@@ -40,6 +40,7 @@ pub(crate) mod escape;
 mod expr;
 mod iface;
 mod maps;
+pub(crate) mod methval;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -95,6 +96,16 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     fallthrough: Option<Block>,
     /// The function contains `defer` statements: returns run the deferred calls.
     has_defer: bool,
+    /// In a function that defers: the landing pad every call's exceptional edge leads to
+    /// (see rgo-runtime's defer.rs). `None` elsewhere and while emitting the pad itself.
+    landing: Option<Block>,
+}
+
+/// What a call goes to.
+#[derive(Clone, Copy)]
+pub(super) enum Callee {
+    Direct(FuncRef),
+    Indirect(cranelift_codegen::ir::SigRef, Value),
 }
 
 /// Whether a function body (not counting nested function literals) contains `defer`.
@@ -198,7 +209,14 @@ pub(crate) fn lower_function<M: Module>(
         funcrefs: HashMap::new(),
         fallthrough: None,
         has_defer: contains_defer(&block.stmts),
+        landing: None,
     };
+    if f.has_defer {
+        let pad = f.b.create_block();
+        f.b.set_cold_block(pad);
+        f.landing = Some(pad);
+        f.cx.deferring.insert(id);
+    }
     f.poll();
 
     let mut next = 2;
@@ -263,6 +281,21 @@ pub(crate) fn lower_function<M: Module>(
             f.b.ins().trap(TrapCode::unwrap_user(1));
         }
     }
+    // The landing pad of a recovered panic: run the remaining deferred calls, then return
+    // the named results (or zero values) as a normal return.
+    if let Some(pad) = f.landing.take() {
+        f.b.switch_to_block(pad);
+        let vals = if f.named_results.is_some() {
+            vec![]
+        } else {
+            let mut z = Vec::new();
+            for t in f.result_types.clone() {
+                z.extend(f.zero_value(t));
+            }
+            z
+        };
+        f.ret(vals)?;
+    }
     let _ = pos;
     f.b.seal_all_blocks();
     let cfg = f.cx.module.target_config();
@@ -278,6 +311,7 @@ pub(crate) fn lower_entry<M: Module>(
     fctx: &mut FunctionBuilderContext,
     init_funcs: &[FuncId],
     main: FuncId,
+    unwind: Option<(cranelift_module::DataId, usize)>,
 ) -> R<FuncId> {
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
@@ -298,6 +332,12 @@ pub(crate) fn lower_entry<M: Module>(
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
     let mut f = FnLower::bare(cx, b, g, closure);
+    if let Some((table, n)) = unwind {
+        let gv = f.cx.module.declare_data_in_func(table, f.b.func);
+        let addr = f.b.ins().symbol_value(I64, gv);
+        let n = f.b.ins().iconst(I64, n as i64);
+        f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
+    }
     let inits = f.cx.pkg.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
@@ -440,6 +480,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             funcrefs: HashMap::new(),
             fallthrough: None,
             has_defer: false,
+            landing: None,
         }
     }
 
@@ -509,15 +550,69 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     }
 
     pub(super) fn call_rt(&mut self, name: &'static str, args: &[Value]) -> R<Option<Value>> {
-        let id = self.cx.rt_func(name).map_err(|e| self.err(Pos(0), e))?;
-        let r = self.func_ref(id);
-        let inst = self.b.ins().call(r, args);
+        let results = if self.landing.is_some() {
+            // A panic raised inside must be able to reach the landing pad: call through a
+            // `tail`-convention trampoline, whose exceptional edge clobbers every register.
+            let id = self
+                .cx
+                .rt_trampoline(name)
+                .map_err(|e| self.err(Pos(0), e))?;
+            let r = self.func_ref(id);
+            let mut all = vec![self.g];
+            all.extend_from_slice(args);
+            self.emit_call(Callee::Direct(r), &all)
+        } else {
+            let id = self.cx.rt_func(name).map_err(|e| self.err(Pos(0), e))?;
+            let r = self.func_ref(id);
+            let inst = self.b.ins().call(r, args);
+            self.b.inst_results(inst).to_vec()
+        };
         if crate::rt::is_noreturn(name) {
             self.b.ins().trap(TrapCode::unwrap_user(2));
             self.start_dead_block();
             return Ok(None);
         }
-        Ok(self.b.inst_results(inst).first().copied())
+        Ok(results.first().copied())
+    }
+
+    /// Emits a call; in a function that defers, a `try_call` whose exceptional edge goes
+    /// to the landing pad. Returns the call's results.
+    pub(super) fn emit_call(&mut self, callee: Callee, args: &[Value]) -> Vec<Value> {
+        let Some(pad) = self.landing else {
+            let inst = match callee {
+                Callee::Direct(r) => self.b.ins().call(r, args),
+                Callee::Indirect(sig, code) => self.b.ins().call_indirect(sig, code, args),
+            };
+            return self.b.inst_results(inst).to_vec();
+        };
+        use cranelift_codegen::ir::{BlockArg, ExceptionTableData, ExceptionTableItem};
+        let sig = match callee {
+            Callee::Direct(r) => self.b.func.dfg.ext_funcs[r].signature,
+            Callee::Indirect(sig, _) => sig,
+        };
+        let ret_types: Vec<types::Type> = self.b.func.dfg.signatures[sig]
+            .returns
+            .iter()
+            .map(|p| p.value_type)
+            .collect();
+        let normal = self.b.create_block();
+        for &t in &ret_types {
+            self.b.append_block_param(normal, t);
+        }
+        let rets: Vec<BlockArg> = (0..ret_types.len() as u32)
+            .map(BlockArg::TryCallRet)
+            .collect();
+        let normal_call = self.b.func.dfg.block_call(normal, &rets);
+        let pad_call = self.b.func.dfg.block_call(pad, &[]);
+        let table =
+            ExceptionTableData::new(sig, normal_call, [ExceptionTableItem::Default(pad_call)]);
+        let et = self.b.func.dfg.exception_tables.push(table);
+        match callee {
+            Callee::Direct(r) => self.b.ins().try_call(r, args, et),
+            Callee::Indirect(_, code) => self.b.ins().try_call_indirect(code, args, et),
+        };
+        self.b.switch_to_block(normal);
+        self.b.block_params(normal).to_vec()
     }
 
     /// Branches to a cold block that calls the no-return runtime function `name` when

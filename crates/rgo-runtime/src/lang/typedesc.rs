@@ -363,3 +363,39 @@ impl Name {
         }
     }
 }
+
+/// The descriptor `recover` gives the runtime's own panic values (run-time errors and
+/// messages): a string-kinded type named `runtime.Error` whose data word points at the
+/// error's text. Until the runtime's error types carry method tables, this is what lets
+/// `recover()` report such panics as non-nil values.
+#[repr(C)]
+struct StaticType {
+    typ: Type,
+    name: [u8; 15],
+}
+
+// SAFETY: the descriptor is immutable and holds no pointers that are written.
+unsafe impl Sync for StaticType {}
+
+static RUNTIME_ERROR: StaticType = StaticType {
+    typ: Type {
+        size: 16,
+        ptrdata: 8,
+        hash: 0x7275_6e74,
+        tflag: 0,
+        align: 8,
+        field_align: 8,
+        kind: Kind::String as u8,
+        equal: None,
+        gcdata: core::ptr::null(),
+        str_off: core::mem::size_of::<Type>() as i32,
+        ptr_to_this: 0,
+    },
+    // Name encoding: flags, uvarint length, bytes.
+    name: *b"\x01\x0druntime.Error",
+};
+
+/// See [`RUNTIME_ERROR`].
+pub fn runtime_error_type() -> *const Type {
+    &RUNTIME_ERROR.typ
+}

@@ -1,0 +1,180 @@
+//! Method values (`x.M` not called) and method expressions (`T.M`, `(*T).M`).
+//!
+//! A method value is a closure `{code, receiver}`: the receiver is evaluated (and copied)
+//! when the method value is, and the code is a small wrapper (gc's `T.M-fm`) that loads it
+//! from the closure context and calls the method. For an interface receiver the closure
+//! holds the interface value and the wrapper makes the dynamic call.
+//!
+//! A method expression needs no wrapper: a method's function already takes the receiver
+//! as its first parameter after the closure context, which is exactly how a func value of
+//! type `func(T, params...)` is called; `(*T).M` for a value-receiver `M` uses the
+//! pointer-receiver wrapper the interfaces need anyway.
+
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{InstBuilder, UserFuncName, Value};
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{FuncId, Module};
+use rgo_syntax::ast::{Expr, ExprKind};
+use rgo_types::{ObjId, ObjKind, Selection, Type, TypeId};
+
+use super::{trusted, FnLower, Val, R};
+use crate::{CgError, Ctx};
+
+/// A method-value wrapper to generate.
+pub(crate) enum MethodValue {
+    /// A statically known method; the receiver's type as stored in the closure.
+    Static { method: ObjId, recv: TypeId },
+    /// A method of interface type `iface` (the closure holds the interface value).
+    Iface { iface: TypeId, name: String },
+}
+
+impl<M: Module> Ctx<'_, M> {
+    fn method_value_func(&mut self, mv: MethodValue, sig_ty: TypeId) -> Result<FuncId, String> {
+        let sig = self.go_signature(sig_ty, None);
+        let id = self
+            .module
+            .declare_anonymous_function(&sig)
+            .map_err(|e| e.to_string())?;
+        self.method_values.push((id, mv, sig_ty));
+        Ok(id)
+    }
+}
+
+/// Lowers a method-value wrapper `fn(g, closure, params...)`.
+pub(crate) fn lower_method_value<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    mv: &MethodValue,
+    sig_ty: TypeId,
+) -> Result<(), CgError> {
+    ctx.func.signature = cx.go_signature(sig_ty, None);
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let (g, closure) = (params[0], params[1]);
+    let mut f = FnLower::bare(cx, b, g, closure);
+    let n_sret = match f.types().under(sig_ty) {
+        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
+        _ => 0,
+    };
+    let zero = f.b.ins().iconst(I64, 0);
+    let mut args = vec![g, zero];
+    args.extend_from_slice(&params[2..2 + n_sret]);
+    let rest = params[2 + n_sret..].to_vec();
+    let inst = match mv {
+        MethodValue::Static { method, recv } => {
+            let addr = f.b.ins().iadd_imm_s(closure, 8);
+            let v = f.load_value(addr, *recv);
+            args.extend(f.stable_copy(*recv, v));
+            args.extend(rest);
+            let fid = f.cx.funcs[method];
+            let r = f.func_ref(fid);
+            f.b.ins().call(r, &args)
+        }
+        MethodValue::Iface { iface, name } => {
+            let tab = f.b.ins().load(I64, trusted(), closure, 8);
+            let data = f.b.ins().load(I64, trusted(), closure, 16);
+            let methods = crate::typedesc::itab_methods(f.types(), *iface);
+            let idx = methods.iter().position(|m| &m.name == name).unwrap_or(0);
+            let code = f.b.ins().load(
+                I64,
+                trusted(),
+                tab,
+                rgo_abi::typ::itab::FUN + 8 * idx as i32,
+            );
+            args.push(data);
+            args.extend(rest);
+            let csig =
+                f.cx.go_signature(sig_ty, Some(rgo_types::basic::UNSAFE_POINTER));
+            let sref = f.b.import_signature(csig);
+            f.b.ins().call_indirect(sref, code, &args)
+        }
+    };
+    let rets = f.b.inst_results(inst).to_vec();
+    f.b.ins().return_(&rets);
+    f.b.seal_all_blocks();
+    let cfg = f.cx.module.target_config();
+    f.b.finalize(cfg);
+    Ok(())
+}
+
+impl<M: Module> FnLower<'_, '_, '_, M> {
+    /// `x.M` as a value (`sel` is its selection; `ty` the method value's func type).
+    pub(super) fn method_value(&mut self, e: &Expr, sel: &Selection, ty: TypeId) -> R<Val> {
+        let ExprKind::Selector(x, name) = &e.kind else {
+            return Err(self.err(e.pos, "internal compiler error: method value"));
+        };
+        let xt = self.type_of(x)?;
+        if self.is_iface(xt) {
+            let v = self.expr(x)?;
+            self.nil_check(v[0])?;
+            let f = self
+                .cx
+                .method_value_func(
+                    MethodValue::Iface {
+                        iface: xt,
+                        name: name.name.clone(),
+                    },
+                    ty,
+                )
+                .map_err(|m| self.err(e.pos, m))?;
+            let obj = self.alloc_bytes(24, 8)?;
+            let r = self.func_ref(f);
+            let code = self.b.ins().func_addr(I64, r);
+            self.b.ins().store(trusted(), code, obj, 0);
+            self.b.ins().store(trusted(), v[0], obj, 8);
+            self.b.ins().store(trusted(), v[1], obj, 16);
+            return Ok(vec![obj]);
+        }
+        let recv_ty = match self.cx.pkg.obj(sel.obj).kind {
+            ObjKind::Func { recv: Some(r) } => r,
+            _ => return Err(self.unsupported(e.pos, "this method value")),
+        };
+        let (_, recv) = self
+            .method_call(e)?
+            .ok_or_else(|| self.err(e.pos, "internal compiler error: method value"))?;
+        let f = self
+            .cx
+            .method_value_func(
+                MethodValue::Static {
+                    method: sel.obj,
+                    recv: recv_ty,
+                },
+                ty,
+            )
+            .map_err(|m| self.err(e.pos, m))?;
+        let size = 8 + crate::layout::layout(self.types(), recv_ty).size;
+        let obj = self.alloc_bytes(size, 8)?;
+        let r = self.func_ref(f);
+        let code = self.b.ins().func_addr(I64, r);
+        self.b.ins().store(trusted(), code, obj, 0);
+        let at = self.b.ins().iadd_imm_s(obj, 8);
+        self.store_value(at, recv_ty, &recv);
+        Ok(vec![obj])
+    }
+
+    /// `T.M` / `(*T).M`: the method (or its pointer wrapper) as a func value.
+    pub(super) fn method_expr(&mut self, e: &Expr, sel: &Selection) -> R<Val> {
+        let recv_ty = match self.cx.pkg.obj(sel.obj).kind {
+            ObjKind::Func { recv: Some(r) } => r,
+            _ => return Err(self.unsupported(e.pos, "method expressions of interface types")),
+        };
+        let via_ptr = matches!(self.types().under(sel.recv), Type::Pointer(_))
+            && !matches!(self.types().get(recv_ty), Type::Pointer(_));
+        let fid = if via_ptr {
+            self.cx.method_funcs.deref_wrappers.get(&sel.obj).copied()
+        } else {
+            self.cx.funcs.get(&sel.obj).copied()
+        };
+        let fid = fid.ok_or_else(|| self.err(e.pos, "internal compiler error: method"))?;
+        let data = self.cx.funcval_data(fid).map_err(|m| self.err(e.pos, m))?;
+        let gv = self.cx.module.declare_data_in_func(data, self.b.func);
+        Ok(vec![self.b.ins().symbol_value(I64, gv)])
+    }
+}
