@@ -81,6 +81,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (entry::PRINTPOINTER, print::rgo_printpointer as *const u8),
         (entry::PRINTSP, print::rgo_printsp as *const u8),
         (entry::PRINTNL, print::rgo_printnl as *const u8),
+        (entry::COMPLEX128DIV, print::rgo_complex128div as *const u8),
         (entry::PANIC_STRING, panic::rgo_panic_string as *const u8),
         (entry::PANIC_BASIC, panic::rgo_panic_basic as *const u8),
         (entry::PANIC_DIVIDE, panic::rgo_panic_divide as *const u8),
