@@ -44,17 +44,16 @@ func main() {
 	println(a.total)
 	c1 := make(chan string)
 	c2 := make(chan string)
+	// The second sender starts only after the first message arrived, so the output order
+	// is fixed.
 	go func() { c1 <- "one" }()
-	go func() { c2 <- "two" }()
-	got := 0
-	for got < 2 {
+	for got := 0; got < 2; got++ {
 		select {
 		case m := <-c1:
 			println("c1", m)
-			got++
+			go func() { c2 <- "two" }()
 		case m, ok := <-c2:
 			println("c2", m, ok)
-			got++
 		}
 	}
 	select {

@@ -84,6 +84,8 @@ pub mod entry {
     /// `fn()`: a space; a newline.
     pub const PRINTSP: &str = "rgo_printsp";
     pub const PRINTNL: &str = "rgo_printnl";
+    /// `fn(a, b, c, d: f64, out: *mut [f64; 2])`: complex division `(a+bi)/(c+di)`.
+    pub const COMPLEX128DIV: &str = "rgo_complex128div";
 
     /// Panics. None returns. `g` first.
     /// `fn(g, ptr, len)`: `panic("msg")` with a string value.
@@ -245,6 +247,7 @@ pub mod entry {
         PRINTPOINTER,
         PRINTSP,
         PRINTNL,
+        COMPLEX128DIV,
         PANIC_STRING,
         PANIC_BASIC,
         PANIC_DIVIDE,

@@ -115,7 +115,7 @@ impl<'a, M: Module> Ctx<'a, M> {
             cranelift_codegen::ir::ArgumentPurpose::VMContext,
         ));
         sig.params.push(AbiParam::new(types::I64));
-        if let Type::Signature(s) = t.get(sig_ty) {
+        if let Type::Signature(s) = t.under(sig_ty) {
             for &r in &s.results {
                 if layout::is_mem(t, r) {
                     sig.params.push(AbiParam::new(types::I64));
@@ -523,6 +523,53 @@ pub fn compile<M: Module>(
             fctx = FunctionBuilderContext::new();
         }
         cx.module.clear_context(&mut ctx);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Function literals in package-level initialisers (each initialiser on its own: they
+    // share no variables).
+    let mut init_exprs: Vec<(usize, &ast::Expr)> = cx.init_exprs.values().copied().collect();
+    init_exprs.sort_by_key(|(fi, e)| (*fi, e.pos));
+    let mut glob_lits = 0;
+    for (file, expr) in init_exprs {
+        let info = func::escape::analyze_exprs(pkg, &[expr]);
+        for lit in &info.lits {
+            glob_lits += 1;
+            let sig_ty = pkg
+                .tv(lit.id)
+                .map(|tv| tv.typ)
+                .unwrap_or(rgo_types::basic::INVALID);
+            let sig = cx.go_signature(sig_ty, None);
+            let id = cx
+                .module
+                .declare_function(&format!("main.glob..func{glob_lits}"), Linkage::Local, &sig)
+                .map_err(|e| internal(e.to_string()))?;
+            cx.lit_funcs.insert(lit.id, id);
+        }
+        for lit in &info.lits {
+            let caps = info.captures.get(&lit.id).map(|v| &v[..]).unwrap_or(&[]);
+            let id = cx.lit_funcs[&lit.id];
+            let body = func::Body::Lit(lit, caps);
+            match func::lower_function(&mut cx, &mut ctx, &mut fctx, file, body, id, &info) {
+                Ok(()) => {
+                    if let Err(e) = cx.module.define_function(id, &mut ctx) {
+                        errors.push(CgError {
+                            file,
+                            pos: lit.pos,
+                            msg: format!("internal compiler error: {e:?}"),
+                        });
+                    }
+                    cx.record_unwind(id, &ctx);
+                }
+                Err(e) => {
+                    errors.push(e);
+                    fctx = FunctionBuilderContext::new();
+                }
+            }
+            cx.module.clear_context(&mut ctx);
+        }
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -50,6 +50,7 @@ const TABLE: &[Sig] = &[
     (e::PRINTCOMPLEX, &[F64, F64], N),
     (e::PRINTBOOL, B, N),
     (e::PRINTSTRING, PP, N),
+    (e::COMPLEX128DIV, &[F64, F64, F64, F64, I64], N),
     // Panics and fatal errors (none returns).
     (e::PANIC_STRING, PPP, N),
     (e::PANIC_BASIC, &[I64, I32, I64], N),

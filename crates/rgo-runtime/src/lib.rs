@@ -20,11 +20,13 @@
 //! | [`time`]    | time.go                   | clocks, per-P timer heaps, sleep                     |
 //! | [`start`]   | proc.go (schedinit, main) | process start-up and exit                            |
 //! | [`print`]   | print.go                  | `print`/`println` with gc's formats                  |
-//! | [`defer`]   | panic.go (deferproc)      | the defer chain: registering and running deferred calls |
+//! | [`defer`]   | panic.go (defer, recover) | the defer chain, `recover`, resuming a recovered frame |
 //! | [`panic`]   | panic.go, error.go        | panics, runtime errors, fatal errors                 |
 //! | [`signal`]  | signal_unix.go            | synchronous signals: faults, traps, stack overflow   |
 //! | [`string`]  | string.go, utf8.go        | string routines                                      |
-//! | [`malloc`]  | malloc.go                 | heap allocation (a placeholder for now)              |
+//! | [`malloc`]  | malloc.go                 | the allocation entry points over [`mem`]             |
+//! | [`mem`]     | malloc.go, mheap.go, mgc*.go | size classes, spans, mcache/mcentral/mheap, the GC |
+//! | [`lang`]    | map.go, alg.go, iface.go, slice.go | maps, hashing/equality, itabs, slices      |
 //! | [`lock`]    | lock_futex.go             | the runtime's futex mutex and notes                  |
 //!
 //! Target: linux/amd64 only (the context switch and signal code are x86-64 specific).
@@ -79,6 +81,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (entry::PRINTPOINTER, print::rgo_printpointer as *const u8),
         (entry::PRINTSP, print::rgo_printsp as *const u8),
         (entry::PRINTNL, print::rgo_printnl as *const u8),
+        (entry::COMPLEX128DIV, print::rgo_complex128div as *const u8),
         (entry::PANIC_STRING, panic::rgo_panic_string as *const u8),
         (entry::PANIC_BASIC, panic::rgo_panic_basic as *const u8),
         (entry::PANIC_DIVIDE, panic::rgo_panic_divide as *const u8),

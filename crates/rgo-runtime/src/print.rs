@@ -300,3 +300,63 @@ pub extern "C" fn rgo_printsp() {
 pub extern "C" fn rgo_printnl() {
     print_str("\n");
 }
+
+/// `x / y` for complex128 (Go's complex division): Smith's algorithm, which avoids
+/// overflow in the intermediate products, then the C99 Annex G fix-ups that turn a NaN
+/// result into the right infinity or zero. Writes the quotient to `out`.
+///
+/// # Safety
+/// `out` must be writable for two f64.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_complex128div(a: f64, b: f64, c: f64, d: f64, out: *mut [f64; 2]) {
+    let (mut e, mut f);
+    if c.abs() >= d.abs() {
+        let r = d / c;
+        let den = c + r * d;
+        e = (a + b * r) / den;
+        f = (b - a * r) / den;
+    } else {
+        let r = c / d;
+        let den = d + r * c;
+        e = (a * r + b) / den;
+        f = (b * r - a) / den;
+    }
+    if e.is_nan() && f.is_nan() {
+        let inf = f64::INFINITY;
+        if c == 0.0 && d == 0.0 && (!a.is_nan() || !b.is_nan()) {
+            // Non-zero finite or infinite over zero: a signed infinity.
+            e = inf.copysign(c) * a;
+            f = inf.copysign(c) * b;
+        } else if (a.is_infinite() || b.is_infinite()) && c.is_finite() && d.is_finite() {
+            // Infinite over finite: infinity.
+            let a2 = if a.is_infinite() {
+                1f64.copysign(a)
+            } else {
+                0f64.copysign(a)
+            };
+            let b2 = if b.is_infinite() {
+                1f64.copysign(b)
+            } else {
+                0f64.copysign(b)
+            };
+            e = inf * (a2 * c + b2 * d);
+            f = inf * (b2 * c - a2 * d);
+        } else if (c.is_infinite() || d.is_infinite()) && a.is_finite() && b.is_finite() {
+            // Finite over infinite: zero.
+            let c2 = if c.is_infinite() {
+                1f64.copysign(c)
+            } else {
+                0f64.copysign(c)
+            };
+            let d2 = if d.is_infinite() {
+                1f64.copysign(d)
+            } else {
+                0f64.copysign(d)
+            };
+            e = 0.0 * (a * c2 + b * d2);
+            f = 0.0 * (b * c2 - a * d2);
+        }
+    }
+    // SAFETY: out is writable by contract.
+    unsafe { *out = [e, f] };
+}

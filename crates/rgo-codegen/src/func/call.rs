@@ -141,7 +141,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 ti += 1;
             } else {
                 let n = parts(self.types(), r).len();
-                out.extend_from_slice(&rets[ri..ri + n]);
+                let part = rets
+                    .get(ri..ri + n)
+                    .ok_or_else(|| self.err(e.pos, "internal compiler error: call results"))?;
+                out.extend_from_slice(part);
                 ri += n;
             }
         }
@@ -420,6 +423,22 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
             }
             Builtin::Append => self.append(args, dots, pos),
+            Builtin::Real | Builtin::Imag => {
+                let v = self.expr(&args[0])?;
+                Ok(vec![v[if b == Builtin::Real { 0 } else { 1 }]])
+            }
+            Builtin::Complex => {
+                // The operands already have the float type matching the result;
+                // `complex(f())` takes both from one multi-value call.
+                let mut v = Vec::new();
+                for a in args {
+                    v.extend(self.expr(a)?);
+                }
+                match v[..] {
+                    [re, im] => Ok(vec![re, im]),
+                    _ => Err(self.err(pos, "internal compiler error: complex operands")),
+                }
+            }
             Builtin::Recover => {
                 let slot =
                     self.b
@@ -527,6 +546,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Type::Basic(k) => default_kind(*k),
             Type::Pointer(_) | Type::Map { .. } | Type::Chan { .. } | Type::Signature(_) => {
                 BasicKind::UnsafePointer
+            }
+            Type::Slice(_) => {
+                // gc prints a slice as `[len/cap]0xptr`.
+                let (lb, sl, rb) = (
+                    self.string_const(b"[")?,
+                    self.string_const(b"/")?,
+                    self.string_const(b"]")?,
+                );
+                self.call_rt(rt::PRINTSTRING, &lb)?;
+                self.call_rt(rt::PRINTINT, &[v[1]])?;
+                self.call_rt(rt::PRINTSTRING, &sl)?;
+                self.call_rt(rt::PRINTINT, &[v[2]])?;
+                self.call_rt(rt::PRINTSTRING, &rb)?;
+                self.call_rt(rt::PRINTPOINTER, &[v[0]])?;
+                return Ok(());
             }
             Type::Interface(_) => {
                 // gc prints an interface as `(type-or-itab,data)`.

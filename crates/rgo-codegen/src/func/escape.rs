@@ -60,6 +60,25 @@ pub(crate) fn analyze<'a>(
     w.info
 }
 
+/// The same analysis over package-level initialiser expressions (the function literals
+/// they contain capture only each other's variables).
+pub(crate) fn analyze_exprs<'a>(pkg: &Package, exprs: &[&'a Expr]) -> FuncInfo<'a> {
+    let mut w = Walker {
+        pkg,
+        info: FuncInfo {
+            heap: HashSet::new(),
+            captures: HashMap::new(),
+            lits: Vec::new(),
+        },
+        owner: HashMap::new(),
+        stack: Vec::new(),
+    };
+    for e in exprs {
+        w.expr(e);
+    }
+    w.info
+}
+
 impl<'a> Walker<'a, '_> {
     fn def(&mut self, id: NodeId) {
         if let Some(&o) = self.pkg.info.defs.get(&id) {

@@ -858,6 +858,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 };
                 Ok(self.b.ins().icmp(cc, a[0], bv[0]))
             }
+            // Slices, maps and funcs compare only with nil: their first word.
+            _ if !a.is_empty() && a.len() == bv.len() => {
+                let cc = if op == Ne {
+                    IntCC::NotEqual
+                } else {
+                    IntCC::Equal
+                };
+                Ok(self.b.ins().icmp(cc, a[0], bv[0]))
+            }
             _ => Err(self.unsupported(pos, "comparison of this type")),
         }
     }
@@ -875,7 +884,35 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let ir = ins.ins().fmul(ai, br);
                 vec![ins.ins().fsub(rr, ii), ins.ins().fadd(ri, ir)]
             }
-            _ => return Err(self.unsupported(pos, "complex division")),
+            BinOp::Div => {
+                // Through the runtime in float64 (complex64 operands are widened).
+                let narrow = self.b.func.dfg.value_type(ar) == cranelift_codegen::ir::types::F32;
+                let w: Vec<Value> = [ar, ai, br, bi]
+                    .iter()
+                    .map(|&v| self.widen_float(v))
+                    .collect();
+                let slot =
+                    self.b
+                        .create_sized_stack_slot(cranelift_codegen::ir::StackSlotData::new(
+                            cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                            16,
+                            3,
+                        ));
+                let out = self.b.ins().stack_addr(I64, slot, 0);
+                self.call_rt(rt::COMPLEX128DIV, &[w[0], w[1], w[2], w[3], out])?;
+                let re = self.b.ins().stack_load(I64, F64, slot, 0);
+                let im = self.b.ins().stack_load(I64, F64, slot, 8);
+                if narrow {
+                    let f32t = cranelift_codegen::ir::types::F32;
+                    vec![
+                        self.b.ins().fdemote(f32t, re),
+                        self.b.ins().fdemote(f32t, im),
+                    ]
+                } else {
+                    vec![re, im]
+                }
+            }
+            _ => return Err(self.unsupported(pos, "this complex operator")),
         })
     }
 

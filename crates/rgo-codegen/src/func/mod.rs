@@ -349,12 +349,21 @@ pub(crate) fn lower_entry<M: Module>(
             let v = f.expr_as(expr, ty)?;
             f.store_global(init.lhs[0], v)?;
         } else {
+            // `var a, b T = f()`: split the tuple, converting each element to its variable.
+            let tt = f.type_of(expr)?;
+            let elems = match f.types().get(tt) {
+                Type::Tuple(es) => es.clone(),
+                _ => return Err(f.err(expr.pos, "internal compiler error: not a tuple")),
+            };
             let v = f.expr(expr)?;
             let mut off = 0;
-            for &o in &init.lhs {
-                let n = parts(f.types(), f.cx.pkg.obj(o).typ).len();
-                f.store_global(o, v[off..off + n].to_vec())?;
+            for (&o, &et) in init.lhs.iter().zip(&elems) {
+                let n = parts(f.types(), et).len();
+                let part = v[off..off + n].to_vec();
                 off += n;
+                let ty = f.cx.pkg.obj(o).typ;
+                let part = f.convert_value(part, et, ty, expr.pos)?;
+                f.store_global(o, part)?;
             }
         }
     }
