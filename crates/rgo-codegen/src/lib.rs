@@ -19,6 +19,7 @@
 
 mod func;
 mod layout;
+mod promote;
 mod rt;
 mod typedesc;
 
@@ -317,6 +318,7 @@ pub fn compile<M: Module>(
         method_funcs: typedesc::MethodFuncs {
             methods: HashMap::new(),
             deref_wrappers: HashMap::new(),
+            promoted: HashMap::new(),
         },
         itab_slots: HashMap::new(),
         method_values: Vec::new(),
@@ -437,6 +439,31 @@ pub fn compile<M: Module>(
         }]);
     };
 
+    // Methods promoted into named struct types, for their method tables (declared before
+    // any descriptor is emitted; lowered after the declared functions).
+    let mut promoted_wrappers = Vec::new();
+    for (i, o) in pkg.objects.iter().enumerate() {
+        if !matches!(o.kind, ObjKind::TypeName) || !matches!(pkg.types.get(o.typ), Type::Named(_)) {
+            continue;
+        }
+        if pkg.types.named(o.typ).obj != ObjId(i as u32) {
+            continue;
+        }
+        for pm in promote::promoted_methods(pkg, o.typ) {
+            let sig = cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
+            // Anonymous: local types of different functions may share a name.
+            let id = cx
+                .module
+                .declare_anonymous_function(&sig)
+                .map_err(|e| internal(e.to_string()))?;
+            cx.method_funcs.promoted.insert(
+                (o.typ, pm.name.clone()),
+                (pm.pkg.clone(), id, pm.in_value_set),
+            );
+            promoted_wrappers.push((id, o.typ, pm));
+        }
+    }
+
     let mut ctx = cx.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut errors = Vec::new();
@@ -499,6 +526,25 @@ pub fn compile<M: Module>(
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+
+    for (id, outer, pm) in &promoted_wrappers {
+        let r =
+            func::methval::lower_promoted_wrapper(&mut cx, &mut ctx, &mut fctx, *id, *outer, pm)
+                .and_then(|()| {
+                    cx.module
+                        .define_function(*id, &mut ctx)
+                        .map_err(|e| CgError {
+                            file: 0,
+                            pos: Pos(0),
+                            msg: format!("internal compiler error: {e:?}"),
+                        })
+                });
+        if let Err(e) = r {
+            errors.push(e);
+            fctx = FunctionBuilderContext::new();
+        }
+        cx.module.clear_context(&mut ctx);
     }
 
     let wrappers: Vec<(ObjId, FuncId)> = cx

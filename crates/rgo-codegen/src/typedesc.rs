@@ -86,6 +86,10 @@ pub(crate) struct MethodFuncs {
     /// for value methods of pointer-shaped types (say `type F func()`) once `*F`'s
     /// descriptor is emitted, since `*F`'s data word is a pointer to the `F`.
     pub deref_wrappers: HashMap<ObjId, FuncId>,
+    /// Methods promoted through embedded fields, per named type: `(T, name)` → (the
+    /// method's package path, a wrapper taking a pointer to the `T`, whether `T`'s own
+    /// method set has it (else only `*T`'s)).
+    pub promoted: HashMap<(TypeId, String), (String, FuncId, bool)>,
 }
 
 /// How a descriptor is cached: see the module comment.
@@ -445,7 +449,7 @@ impl<M: Module> Emitter<'_, M> {
         if named {
             tflag |= abi::TFLAG_NAMED | abi::TFLAG_UNCOMMON;
         } else if let Type::Pointer(e) = t.get(ty) {
-            if has_methods(t, *e) {
+            if has_methods(t, *e) || self.methods.promoted.keys().any(|(n, _)| n == e) {
                 tflag |= abi::TFLAG_UNCOMMON;
             }
         }
@@ -570,6 +574,16 @@ impl<M: Module> Emitter<'_, M> {
                 ifn,
                 tfn,
             });
+        }
+        for ((n, name), (pkg, f, in_value_set)) in &self.methods.promoted {
+            if *n == named && (ptr || *in_value_set) {
+                out.push(MethodEntry {
+                    name: name.clone(),
+                    pkg: pkg.clone(),
+                    ifn: *f,
+                    tfn: *f,
+                });
+            }
         }
         out.sort_by(|a, b| method_order(&a.name, &a.pkg, &b.name, &b.pkg));
         Ok(out)

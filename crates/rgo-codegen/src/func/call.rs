@@ -67,6 +67,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 recv = Some(vec![data]);
                 Callee::Iface(code)
             }
+            _ if self.promoted_iface_method(fun).is_some() => {
+                let (code, data) = self.promoted_iface_call(fun)?;
+                recv = Some(vec![data]);
+                Callee::Iface(code)
+            }
             _ => match self.method_call(fun)? {
                 Some((f, r)) => {
                     recv = Some(r);
@@ -180,6 +185,34 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             .get(&fun.id)
             .is_some_and(|s| s.kind == SelectionKind::MethodVal);
         is_method && self.type_of(x).is_ok_and(|t| self.is_iface(t))
+    }
+
+    /// `x.m` where `m` is promoted from an embedded field of interface type: the path to
+    /// that field.
+    pub(super) fn promoted_iface_method(&self, fun: &Expr) -> Option<Vec<usize>> {
+        let sel = self.cx.pkg.info.selections.get(&fun.id)?;
+        if sel.kind != SelectionKind::MethodVal || sel.index.len() < 2 {
+            return None;
+        }
+        match self.cx.pkg.obj(sel.obj).kind {
+            ObjKind::Func { recv: Some(r) } if self.is_iface(r) => {
+                Some(sel.index[..sel.index.len() - 1].to_vec())
+            }
+            _ => None,
+        }
+    }
+
+    /// The code and receiver of a method promoted from an embedded interface field.
+    pub(super) fn promoted_iface_call(&mut self, fun: &Expr) -> R<(Value, Value)> {
+        let ExprKind::Selector(x, name) = &fun.kind else {
+            return Err(self.err(fun.pos, "internal compiler error: selector"));
+        };
+        let path = self
+            .promoted_iface_method(fun)
+            .ok_or_else(|| self.err(fun.pos, "internal compiler error: promoted method"))?;
+        let (addr, ty) = self.field_addr(x, &path)?;
+        let v = self.load_value(addr, ty);
+        self.iface_method_of(&v, ty, &name.name, fun.pos)
     }
 
     /// For `x.m(...)` with a statically known method: the method's function and the

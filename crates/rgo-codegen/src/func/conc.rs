@@ -197,12 +197,19 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             if let Some(&f) = self.cx.funcs.get(&o) {
                 callee = ThunkCallee::Direct(f, fun_ty);
             }
+        } else if self.is_iface_call(fun) {
+            // An interface method: bind the receiver now (a nil interface panics here, as
+            // in gc) and call the method value later.
+            let sel = self.cx.pkg.info.selections.get(&fun.id).cloned();
+            let sel = sel.ok_or_else(|| self.err(fun.pos, "internal compiler error: selector"))?;
+            let v = self.method_value(fun, &sel, fun_ty)?;
+            fv = Some(v[0]);
         } else if let Some((f, r)) = self.method_call_parts(fun)? {
             callee = ThunkCallee::Direct(f, fun_ty);
             recv_ty = Some(r.0);
             arg_vals.push(r.1);
         }
-        if let ThunkCallee::Value(_) = callee {
+        if let (ThunkCallee::Value(_), None) = (&callee, fv) {
             let v = self.expr(fun)?[0];
             self.nil_check(v)?;
             fv = Some(v);
@@ -265,6 +272,19 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let r = self.func_ref(id);
         let code = self.b.ins().func_addr(I64, r);
         Ok((code, block))
+    }
+
+    /// `x.m` on an interface value (directly or through an embedded interface field).
+    fn is_iface_call(&self, fun: &Expr) -> bool {
+        let ExprKind::Selector(x, _) = &fun.kind else {
+            return false;
+        };
+        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id) else {
+            return false;
+        };
+        sel.kind == SelectionKind::MethodVal
+            && (self.type_of(x).is_ok_and(|t| self.is_iface(t))
+                || matches!(self.cx.pkg.obj(sel.obj).kind, ObjKind::Func { recv: Some(r) } if self.is_iface(r)))
     }
 
     /// For a method call's callee `x.m`: the method's function, and the receiver's type and

@@ -183,11 +183,22 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn iface_method(&mut self, x: &Expr, name: &str) -> R<(Value, Value)> {
         let xt = self.type_of(x)?;
         let v = self.expr(x)?;
+        self.iface_method_of(&v, xt, name, x.pos)
+    }
+
+    /// The code of method `name` of interface value `v` (of type `xt`) and its receiver.
+    pub(super) fn iface_method_of(
+        &mut self,
+        v: &[Value],
+        xt: TypeId,
+        name: &str,
+        pos: Pos,
+    ) -> R<(Value, Value)> {
         let methods = crate::typedesc::itab_methods(self.types(), xt);
         let idx = methods
             .iter()
             .position(|m| m.name == name)
-            .ok_or_else(|| self.err(x.pos, "internal compiler error: no such interface method"))?;
+            .ok_or_else(|| self.err(pos, "internal compiler error: no such interface method"))?;
         self.nil_check(v[0])?;
         let code = self.b.ins().load(
             I64,

@@ -110,9 +110,17 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ExprKind::Selector(x, name) = &e.kind else {
             return Err(self.err(e.pos, "internal compiler error: method value"));
         };
-        let xt = self.type_of(x)?;
-        if self.is_iface(xt) {
-            let v = self.expr(x)?;
+        let mut xt = self.type_of(x)?;
+        let promoted = self.promoted_iface_method(e);
+        if self.is_iface(xt) || promoted.is_some() {
+            let v = match promoted {
+                Some(path) => {
+                    let (addr, ty) = self.field_addr(x, &path)?;
+                    xt = ty;
+                    self.load_value(addr, ty)
+                }
+                None => self.expr(x)?,
+            };
             self.nil_check(v[0])?;
             let f = self
                 .cx
@@ -177,4 +185,100 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let gv = self.cx.module.declare_data_in_func(data, self.b.func);
         Ok(vec![self.b.ins().symbol_value(I64, gv)])
     }
+}
+
+/// Lowers the wrapper of a method promoted into named type `outer`: `fn(g, closure, result
+/// pointers, p *outer, params...)` that follows the field path from `p` and calls the
+/// method with the receiver it declares.
+pub(crate) fn lower_promoted_wrapper<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    outer: TypeId,
+    pm: &crate::promote::Promoted,
+) -> Result<(), CgError> {
+    use crate::promote::PromotedTarget;
+    ctx.func.signature = cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let (g, closure) = (params[0], params[1]);
+    let mut f = FnLower::bare(cx, b, g, closure);
+    let n_sret = match f.types().under(pm.sig) {
+        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
+        _ => 0,
+    };
+    let p = params[2 + n_sret];
+    f.nil_check(p)?;
+    // Walk to the embedded field: `addr` holds a value of type `ty`.
+    let (mut addr, mut ty) = (p, outer);
+    for &i in &pm.path {
+        if let Type::Pointer(e) = f.types().under(ty) {
+            let e = *e;
+            let q = f.b.ins().load(I64, trusted(), addr, 0);
+            f.nil_check(q)?;
+            addr = q;
+            ty = e;
+        }
+        let fty = match f.types().under(ty) {
+            Type::Struct(fields) => fields[i].typ,
+            _ => rgo_types::basic::INVALID,
+        };
+        let off = crate::layout::field_offset(f.types(), ty, i);
+        addr = f.b.ins().iadd_imm_s(addr, off as i64);
+        ty = fty;
+    }
+    let mut args = vec![g, f.b.ins().iconst(I64, 0)];
+    args.extend_from_slice(&params[2..2 + n_sret]);
+    let rest = params[3 + n_sret..].to_vec();
+    let inst = match &pm.target {
+        PromotedTarget::Iface(iface) => {
+            let v = f.load_value(addr, *iface);
+            let (code, data) = f.iface_method_of(&v, *iface, &pm.name, rgo_syntax::Pos(0))?;
+            args.push(data);
+            args.extend(rest);
+            let csig =
+                f.cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
+            let sref = f.b.import_signature(csig);
+            f.b.ins().call_indirect(sref, code, &args)
+        }
+        PromotedTarget::Method(m) => {
+            let recv_ty = match f.cx.pkg.obj(*m).kind {
+                ObjKind::Func { recv: Some(r) } => r,
+                _ => rgo_types::basic::INVALID,
+            };
+            // The embedded value's address (through an embedded pointer if there is one;
+            // a nil one is fine for a pointer-receiver method).
+            let ptr_recv = matches!(f.types().get(recv_ty), Type::Pointer(_));
+            let base = if matches!(f.types().under(ty), Type::Pointer(_)) {
+                let q = f.b.ins().load(I64, trusted(), addr, 0);
+                if !ptr_recv {
+                    f.nil_check(q)?;
+                }
+                q
+            } else {
+                addr
+            };
+            if ptr_recv {
+                args.push(base);
+            } else {
+                let v = f.load_value(base, recv_ty);
+                args.extend(f.stable_copy(recv_ty, v));
+            }
+            args.extend(rest);
+            let fid = f.cx.funcs[m];
+            let r = f.func_ref(fid);
+            f.b.ins().call(r, &args)
+        }
+    };
+    let rets = f.b.inst_results(inst).to_vec();
+    f.b.ins().return_(&rets);
+    f.b.seal_all_blocks();
+    let cfg = f.cx.module.target_config();
+    f.b.finalize(cfg);
+    Ok(())
 }

@@ -668,7 +668,16 @@ impl<'a> Checker<'a> {
                 return;
             };
             if types.len() != want.len() {
-                let have: Vec<String> = types.iter().map(|&t| self.type_string(t)).collect();
+                // gc summarises an untyped numeric constant as "number".
+                let is_num_const = x.val().is_some()
+                    && types.len() == 1
+                    && self.is_untyped(types[0])
+                    && self.is_numeric(types[0]);
+                let have: Vec<String> = if is_num_const {
+                    vec!["number".to_string()]
+                } else {
+                    types.iter().map(|&t| self.type_string(t)).collect()
+                };
                 let w: Vec<String> = want.iter().map(|&t| self.type_string(t)).collect();
                 let which = if types.len() < want.len() {
                     "not enough"
