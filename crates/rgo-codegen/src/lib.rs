@@ -503,24 +503,8 @@ pub fn compile<M: Module>(
             bodies.push((func::Body::Lit(lit, caps), cx.lit_funcs[&lit.id], lit.pos));
         }
         for (body, id, pos) in bodies {
-            match func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, body, id, &info) {
-                Ok(()) => {
-                    if let Err(e) = cx.module.define_function(id, &mut ctx) {
-                        errors.push(CgError {
-                            file: fi,
-                            pos,
-                            msg: format!("internal compiler error: {e:?}"),
-                        });
-                    }
-                    cx.record_unwind(id, &ctx);
-                }
-                Err(e) => {
-                    errors.push(e);
-                    // The builder was abandoned mid-function; start the next one afresh.
-                    fctx = FunctionBuilderContext::new();
-                }
-            }
-            cx.module.clear_context(&mut ctx);
+            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, body, id, &info);
+            finish(&mut cx, &mut ctx, &mut fctx, &mut errors, id, r, fi, pos);
         }
         flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, fi, fd.pos);
     }
@@ -530,21 +514,8 @@ pub fn compile<M: Module>(
 
     for (id, outer, pm) in &promoted_wrappers {
         let r =
-            func::methval::lower_promoted_wrapper(&mut cx, &mut ctx, &mut fctx, *id, *outer, pm)
-                .and_then(|()| {
-                    cx.module
-                        .define_function(*id, &mut ctx)
-                        .map_err(|e| CgError {
-                            file: 0,
-                            pos: Pos(0),
-                            msg: format!("internal compiler error: {e:?}"),
-                        })
-                });
-        if let Err(e) = r {
-            errors.push(e);
-            fctx = FunctionBuilderContext::new();
-        }
-        cx.module.clear_context(&mut ctx);
+            func::methval::lower_promoted_wrapper(&mut cx, &mut ctx, &mut fctx, *id, *outer, pm);
+        finish(&mut cx, &mut ctx, &mut fctx, &mut errors, *id, r, 0, Pos(0));
     }
 
     let wrappers: Vec<(ObjId, FuncId)> = cx
@@ -554,21 +525,8 @@ pub fn compile<M: Module>(
         .map(|(&o, &f)| (o, f))
         .collect();
     for (method, wid) in wrappers {
-        let r =
-            func::lower_deref_wrapper(&mut cx, &mut ctx, &mut fctx, method, wid).and_then(|()| {
-                cx.module
-                    .define_function(wid, &mut ctx)
-                    .map_err(|e| CgError {
-                        file: 0,
-                        pos: Pos(0),
-                        msg: format!("internal compiler error: {e:?}"),
-                    })
-            });
-        if let Err(e) = r {
-            errors.push(e);
-            fctx = FunctionBuilderContext::new();
-        }
-        cx.module.clear_context(&mut ctx);
+        let r = func::lower_deref_wrapper(&mut cx, &mut ctx, &mut fctx, method, wid);
+        finish(&mut cx, &mut ctx, &mut fctx, &mut errors, wid, r, 0, Pos(0));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -598,23 +556,17 @@ pub fn compile<M: Module>(
             let caps = info.captures.get(&lit.id).map(|v| &v[..]).unwrap_or(&[]);
             let id = cx.lit_funcs[&lit.id];
             let body = func::Body::Lit(lit, caps);
-            match func::lower_function(&mut cx, &mut ctx, &mut fctx, file, body, id, &info) {
-                Ok(()) => {
-                    if let Err(e) = cx.module.define_function(id, &mut ctx) {
-                        errors.push(CgError {
-                            file,
-                            pos: lit.pos,
-                            msg: format!("internal compiler error: {e:?}"),
-                        });
-                    }
-                    cx.record_unwind(id, &ctx);
-                }
-                Err(e) => {
-                    errors.push(e);
-                    fctx = FunctionBuilderContext::new();
-                }
-            }
-            cx.module.clear_context(&mut ctx);
+            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, file, body, id, &info);
+            finish(
+                &mut cx,
+                &mut ctx,
+                &mut fctx,
+                &mut errors,
+                id,
+                r,
+                file,
+                lit.pos,
+            );
         }
     }
     if !errors.is_empty() {
@@ -634,6 +586,39 @@ pub fn compile<M: Module>(
     Ok(entry)
 }
 
+/// Where a function's lowering ended: defines it in the module (recording its call sites
+/// for unwinding), or records the error and resets the builder context the failed
+/// lowering abandoned. Either way the codegen context is cleared for the next function.
+#[allow(clippy::too_many_arguments)]
+fn finish<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    errors: &mut Vec<CgError>,
+    id: FuncId,
+    lowered: Result<(), CgError>,
+    file: usize,
+    pos: Pos,
+) {
+    match lowered {
+        Ok(()) => {
+            if let Err(e) = cx.module.define_function(id, ctx) {
+                errors.push(CgError {
+                    file,
+                    pos,
+                    msg: format!("internal compiler error: {e:?}"),
+                });
+            }
+            cx.record_unwind(id, ctx);
+        }
+        Err(e) => {
+            errors.push(e);
+            *fctx = FunctionBuilderContext::new();
+        }
+    }
+    cx.module.clear_context(ctx);
+}
+
 /// Lowers the functions that lowering others asked for: method-value wrappers and `go` /
 /// `defer` thunks (each may ask for more).
 fn flush_pending<M: Module>(
@@ -649,47 +634,16 @@ fn flush_pending<M: Module>(
         || !cx.pending_trampolines.is_empty()
     {
         for (name, id) in std::mem::take(&mut cx.pending_trampolines) {
-            let r = lower_trampoline(cx, ctx, fctx, name, id).and_then(|()| {
-                cx.module.define_function(id, ctx).map_err(|e| CgError {
-                    file: fi,
-                    pos,
-                    msg: format!("internal compiler error: {e:?}"),
-                })
-            });
-            if let Err(e) = r {
-                errors.push(e);
-                *fctx = FunctionBuilderContext::new();
-            }
-            cx.module.clear_context(ctx);
+            let r = lower_trampoline(cx, ctx, fctx, name, id);
+            finish(cx, ctx, fctx, errors, id, r, fi, pos);
         }
         for (id, mv, sig_ty) in std::mem::take(&mut cx.method_values) {
-            let r =
-                func::methval::lower_method_value(cx, ctx, fctx, id, &mv, sig_ty).and_then(|()| {
-                    cx.module.define_function(id, ctx).map_err(|e| CgError {
-                        file: fi,
-                        pos,
-                        msg: format!("internal compiler error: {e:?}"),
-                    })
-                });
-            if let Err(e) = r {
-                errors.push(e);
-                *fctx = FunctionBuilderContext::new();
-            }
-            cx.module.clear_context(ctx);
+            let r = func::methval::lower_method_value(cx, ctx, fctx, id, &mv, sig_ty);
+            finish(cx, ctx, fctx, errors, id, r, fi, pos);
         }
         for th in std::mem::take(&mut cx.thunks) {
-            let r = func::conc::lower_thunk(cx, ctx, fctx, &th).and_then(|()| {
-                cx.module.define_function(th.id, ctx).map_err(|e| CgError {
-                    file: fi,
-                    pos,
-                    msg: format!("internal compiler error: {e:?}"),
-                })
-            });
-            if let Err(e) = r {
-                errors.push(e);
-                *fctx = FunctionBuilderContext::new();
-            }
-            cx.module.clear_context(ctx);
+            let r = func::conc::lower_thunk(cx, ctx, fctx, &th);
+            finish(cx, ctx, fctx, errors, th.id, r, fi, pos);
         }
     }
 }
