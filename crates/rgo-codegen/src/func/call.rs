@@ -415,6 +415,18 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 if self.kind_of(t) == Some(BasicKind::String) {
                     return Ok(vec![v[1]]);
                 }
+                let array_len = match self.types().under(t) {
+                    Type::Array { len, .. } => Some(*len),
+                    Type::Pointer(p) => match self.types().under(*p) {
+                        Type::Array { len, .. } => Some(*len),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(n) = array_len {
+                    // The operand was evaluated for its side effects; the length is fixed.
+                    return Ok(vec![self.b.ins().iconst(I64, n as i64)]);
+                }
                 match self.types().under(t) {
                     Type::Slice(_) => Ok(vec![v[idx]]),
                     Type::Map { .. } => Ok(vec![self.map_len(v[0])]),

@@ -397,7 +397,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let len = self.b.ins().iconst(I64, n as i64);
                 Ok(vec![addr, len, len])
             }
-            Type::Pointer(_) if heap => Err(self.unsupported(e.pos, "this composite literal")),
+            // An elided `&T{...}` inside another literal is recorded with type `*T`.
+            Type::Pointer(elem) => self.composite(e, elem, true),
             Type::Map { .. } => self.map_literal(ty, elems, e.pos),
             _ => Err(self.unsupported(e.pos, "this composite literal")),
         }

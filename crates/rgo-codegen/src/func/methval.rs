@@ -27,6 +27,8 @@ pub(crate) enum MethodValue {
     Static { method: ObjId, recv: TypeId },
     /// A method of interface type `iface` (the closure holds the interface value).
     Iface { iface: TypeId, name: String },
+    /// The method expression `I.m`: the interface value is the first parameter.
+    IfaceExpr { iface: TypeId, name: String },
 }
 
 impl<M: Module> Ctx<'_, M> {
@@ -68,6 +70,22 @@ pub(crate) fn lower_method_value<M: Module>(
     args.extend_from_slice(&params[2..2 + n_sret]);
     let rest = params[2 + n_sret..].to_vec();
     let inst = match mv {
+        MethodValue::IfaceExpr { iface, name } => {
+            // `sig_ty` is `func(I, params...)`: the interface value comes first.
+            let (tab, data) = (rest[0], rest[1]);
+            let (code, recv) = f.iface_method_of(&[tab, data], *iface, name, rgo_syntax::Pos(0))?;
+            args.push(recv);
+            args.extend_from_slice(&rest[2..]);
+            let msig = crate::typedesc::itab_methods(f.types(), *iface)
+                .into_iter()
+                .find(|m| &m.name == name)
+                .map(|m| m.sig)
+                .unwrap_or(sig_ty);
+            let csig =
+                f.cx.go_signature(msig, Some(rgo_types::basic::UNSAFE_POINTER));
+            let sref = f.b.import_signature(csig);
+            f.b.ins().call_indirect(sref, code, &args)
+        }
         MethodValue::Static { method, recv } => {
             let addr = f.b.ins().iadd_imm_s(closure, 8);
             let v = f.load_value(addr, *recv);
@@ -171,8 +189,27 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn method_expr(&mut self, e: &Expr, sel: &Selection) -> R<Val> {
         let recv_ty = match self.cx.pkg.obj(sel.obj).kind {
             ObjKind::Func { recv: Some(r) } => r,
-            _ => return Err(self.unsupported(e.pos, "method expressions of interface types")),
+            _ => return Err(self.unsupported(e.pos, "this method expression")),
         };
+        if self.is_iface(sel.recv) {
+            let ExprKind::Selector(_, name) = &e.kind else {
+                return Err(self.err(e.pos, "internal compiler error: method expression"));
+            };
+            let ty = self.type_of(e)?;
+            let f = self
+                .cx
+                .method_value_func(
+                    MethodValue::IfaceExpr {
+                        iface: sel.recv,
+                        name: name.name.clone(),
+                    },
+                    ty,
+                )
+                .map_err(|m| self.err(e.pos, m))?;
+            let data = self.cx.funcval_data(f).map_err(|m| self.err(e.pos, m))?;
+            let gv = self.cx.module.declare_data_in_func(data, self.b.func);
+            return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
+        }
         let via_ptr = matches!(self.types().under(sel.recv), Type::Pointer(_))
             && !matches!(self.types().get(recv_ty), Type::Pointer(_));
         let fid = if via_ptr {

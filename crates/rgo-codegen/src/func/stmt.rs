@@ -473,6 +473,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let xt = self.type_of(x)?;
         let is_string = self.kind_of(xt) == Some(rgo_types::BasicKind::String);
         let value = value.filter(|v| !matches!(&v.kind, ExprKind::Name(n) if n == "_"));
+        let key = key.filter(|k| !matches!(&k.kind, ExprKind::Name(n) if n == "_"));
         // (base address, length, element type); for strings the bytes.
         let (base, len, elem) = if is_string {
             let v = self.expr(x)?;
