@@ -541,29 +541,48 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         self.b.ins().brif(more, body_blk, &[], exit, &[]);
         self.b.switch_to_block(body_blk);
         let i = self.b.use_var(idx);
+        // The iteration values first, then the assignment (`for i, x[i] = range y` indexes
+        // with the old `i`, as a parallel assignment does).
+        let mut kv = None;
         if let Some(k) = key {
             let kt = self.type_of(k)?;
             let pt = self.part_type(kt);
-            let kv = if self.b.func.dfg.value_type(i) == pt {
+            kv = Some(if self.b.func.dfg.value_type(i) == pt {
                 i
             } else {
                 self.b.ins().ireduce(pt, i)
-            };
-            self.assign_iter_var(k, define, vec![kv])?;
+            });
         }
+        let mut ev = None;
         if is_string {
             let (r, w) = self.decode_rune(base, len, i)?;
             self.b.def_var(width, w);
-            if let Some(v) = value {
-                self.assign_iter_var(v, define, vec![r])?;
-            }
-        } else if let (Some(v), Some(elem)) = (value, elem) {
+            ev = Some(vec![r]);
+        } else if let (Some(_), Some(elem)) = (value, elem) {
             let size = crate::layout::layout(self.types(), elem).size as i64;
             let off = self.b.ins().imul_imm_s(i, size);
             let addr = self.b.ins().iadd(base, off);
-            let ev = self.load_value(addr, elem);
-            let ev = self.stable_copy(elem, ev);
-            self.assign_iter_var(v, define, ev)?;
+            let v = self.load_value(addr, elem);
+            ev = Some(self.stable_copy(elem, v));
+        }
+        if define {
+            if let (Some(k), Some(v)) = (key, kv) {
+                self.assign_iter_var(k, true, vec![v])?;
+            }
+            if let (Some(x), Some(v)) = (value, ev) {
+                self.assign_iter_var(x, true, v)?;
+            }
+        } else {
+            let kp = key.map(|k| self.lvalue(k)).transpose()?;
+            let vp = value.map(|v| self.lvalue(v)).transpose()?;
+            if let (Some(k), Some(p), Some(v)) = (key, kp, kv) {
+                let t = self.type_of(k)?;
+                self.write_lvalue(p, t, vec![v], k.pos)?;
+            }
+            if let (Some(x), Some(p), Some(v)) = (value, vp, ev) {
+                let t = self.type_of(x)?;
+                self.write_lvalue(p, t, v, x.pos)?;
+            }
         }
         self.targets.push(Target {
             label,
