@@ -1556,6 +1556,7 @@ mod tests {
                 fx.m_obj,
                 import(&mut module, "test_m_value_wrapper"),
             )]),
+            promoted: HashMap::new(),
         };
         let mut tab = DescTable::new();
         let mut get = |m: &mut JITModule, ty| tab.get(m, &fx.pkg, &mf, ty).unwrap();
@@ -1860,6 +1861,7 @@ mod tests {
         let mf = MethodFuncs {
             methods: HashMap::from([(fx.m_obj, f), (fx.n_obj, f)]),
             deref_wrappers: HashMap::from([(fx.m_obj, f)]),
+            promoted: HashMap::new(),
         };
         let mut tab = DescTable::new();
         let a = tab.get(&mut module, &fx.pkg, &mf, l).unwrap();
