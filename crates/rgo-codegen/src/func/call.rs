@@ -307,10 +307,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             (None, n, items)
         };
         let new_len = self.b.ins().iadd(s[1], extra_len);
+        // Unsigned: an overflowed (negative) length goes to the runtime, which panics.
         let fits = self
             .b
             .ins()
-            .icmp(IntCC::SignedLessThanOrEqual, new_len, s[2]);
+            .icmp(IntCC::UnsignedLessThanOrEqual, new_len, s[2]);
         let grow = self.b.create_block();
         let store = self.b.create_block();
         self.b.append_block_param(store, I64);

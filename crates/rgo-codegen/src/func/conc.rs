@@ -112,6 +112,7 @@ pub(crate) fn lower_thunk<M: Module>(
                 let r = f.func_ref(fid);
                 f.b.ins().call(r, &vals);
             } else {
+                f.nil_check(closure)?;
                 let code = f.b.ins().load(I64, trusted(), closure, 0);
                 let csig = f.cx.go_signature(sig_ty, None);
                 let sref = f.b.import_signature(csig);
@@ -211,7 +212,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         if let (ThunkCallee::Value(_), None) = (&callee, fv) {
             let v = self.expr(fun)?[0];
-            self.nil_check(v)?;
+            // `go` of a nil func panics at once; a deferred nil func when it is called
+            // (the thunk checks).
+            if what == "go" {
+                self.nil_check(v)?;
+            }
             fv = Some(v);
         }
         // Arguments, packed as the callee expects (variadic ones into a slice).
@@ -500,10 +505,24 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             if let (CommOp::Recv { lhs, define, .. }, Some((tmp, elem))) = (&c.comm, buf) {
                 let mut v = self.load_value(tmp, elem);
                 v = self.stable_copy(elem, v);
-                let vals = [v, vec![ok]];
-                for (x, v) in lhs.iter().zip(vals) {
-                    self.assign_iter_var(x, *define, v.clone())
-                        .or_else(|_| self.define_iter_var(x, v))?;
+                let vals = [(elem, v), (rgo_types::basic::BOOL, vec![ok])];
+                for (x, (from, v)) in lhs.iter().zip(vals) {
+                    if *define {
+                        self.assign_iter_var(x, true, v.clone())
+                            .or_else(|_| self.define_iter_var(x, v))?;
+                        continue;
+                    }
+                    if matches!(&x.kind, ExprKind::Name(n) if n == "_") {
+                        continue;
+                    }
+                    // `case i = <-c` assigns with the usual conversion (e.g. to an interface).
+                    let p = self.lvalue(x)?;
+                    let to = match &p {
+                        super::stmt::Lvalue::Var(o) => self.cx.pkg.obj(*o).typ,
+                        _ => self.type_of(x)?,
+                    };
+                    let v = self.convert_value(v, from, to, x.pos)?;
+                    self.write_lvalue(p, to, v, x.pos)?;
                 }
             }
             self.block(&c.body)?;

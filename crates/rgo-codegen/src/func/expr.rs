@@ -175,7 +175,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::Paren(inner) => self.address_of(inner),
             ExprKind::CompositeLit { .. } => {
                 let ty = self.type_of(x)?;
-                Ok(self.composite(x, ty, true)?[0])
+                if self.is_mem(ty) {
+                    return Ok(self.composite(x, ty, true)?[0]);
+                }
+                // `&[]T{...}`, `&map[K]V{...}`: a new cell holding the value.
+                let v = self.composite(x, ty, false)?;
+                let cell = self.heap_alloc(ty)?;
+                self.store_value(cell, ty, &v);
+                Ok(cell)
             }
             _ => self.place(x),
         }

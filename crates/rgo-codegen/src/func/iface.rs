@@ -117,9 +117,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let t = self.dynamic_type(v[0], from);
             return Ok(vec![t, v[1]]);
         }
-        if self.types().underlying(from) == self.types().underlying(to) {
-            return Ok(v);
-        }
+        // Even between identical interface types the itab names the target type (itabs
+        // are compared by address), so convert through the runtime.
         let inter = self.desc_addr(to, pos)?;
         let g = self.g;
         let tab = if self.is_empty_iface(from) {
