@@ -121,9 +121,7 @@ pub(crate) fn lower_thunk<M: Module>(
         }
     }
     f.b.ins().return_(&[]);
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
+    f.finish();
     Ok(())
 }
 

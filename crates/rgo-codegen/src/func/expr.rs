@@ -15,12 +15,6 @@ use super::{int_bits, rat_f64, trusted, FnLower, Val, R};
 use crate::layout::{field_offset, layout, parts};
 
 impl<M: Module> FnLower<'_, '_, '_, M> {
-    /// Lowers an expression whose value may be absent (a call of a function without
-    /// results).
-    pub(super) fn expr_any(&mut self, e: &Expr) -> R<Val> {
-        self.expr(e)
-    }
-
     pub(super) fn expr(&mut self, e: &Expr) -> R<Val> {
         let tv =
             self.cx.pkg.tv(e.id).cloned().ok_or_else(|| {

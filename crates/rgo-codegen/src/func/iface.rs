@@ -87,14 +87,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if from == to || !self.is_iface(to) {
             return Ok(v);
         }
-        if self.kind_of(from) == Some(rgo_types::BasicKind::UnsafePointer)
-            && matches!(
-                self.types().get(from),
-                Type::Basic(rgo_types::BasicKind::UntypedNil)
-            )
-        {
-            return Ok(v);
-        }
         if matches!(
             self.types().get(from),
             Type::Basic(rgo_types::BasicKind::UntypedNil)

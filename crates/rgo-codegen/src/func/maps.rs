@@ -13,7 +13,7 @@ use rgo_syntax::ast::{self, Expr, ExprKind};
 use rgo_syntax::Pos;
 use rgo_types::{Type, TypeId};
 
-use super::{trusted, FnLower, Target, Val, R};
+use super::{trusted, FnLower, Val, R};
 
 impl<M: Module> FnLower<'_, '_, '_, M> {
     /// Key and element types of a map type.
@@ -203,15 +203,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let ev = self.stable_copy(vt, ev);
             self.assign_iter_var(v, define, ev)?;
         }
-        self.targets.push(Target {
-            label,
-            brk: exit,
-            cont: Some(latch),
-        });
-        self.block(&body.stmts)?;
-        self.targets.pop();
-        self.jump(latch);
-        self.b.switch_to_block(latch);
+        self.loop_body(label, &body.stmts, exit, latch)?;
         let itp = self.b.ins().stack_addr(I64, it, 0);
         let g = self.g;
         self.call_rt(l::MAPITERNEXT, &[g, itp])?;

@@ -11,9 +11,9 @@
 //! pointer-receiver wrapper the interfaces need anyway.
 
 use cranelift_codegen::ir::types::I64;
-use cranelift_codegen::ir::{InstBuilder, UserFuncName, Value};
+use cranelift_codegen::ir::InstBuilder;
 use cranelift_codegen::Context;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::FunctionBuilderContext;
 use cranelift_module::{FuncId, Module};
 use rgo_syntax::ast::{Expr, ExprKind};
 use rgo_types::{ObjId, ObjKind, Selection, Type, TypeId};
@@ -52,19 +52,8 @@ pub(crate) fn lower_method_value<M: Module>(
     mv: &MethodValue,
     sig_ty: TypeId,
 ) -> Result<(), CgError> {
-    ctx.func.signature = cx.go_signature(sig_ty, None);
-    ctx.func.name = UserFuncName::user(0, id.as_u32());
-    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let (mut f, params, n_sret) = super::begin_wrapper(cx, ctx, fctx, id, sig_ty, None);
     let (g, closure) = (params[0], params[1]);
-    let mut f = FnLower::bare(cx, b, g, closure);
-    let n_sret = match f.types().under(sig_ty) {
-        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
-        _ => 0,
-    };
     let zero = f.b.ins().iconst(I64, 0);
     let mut args = vec![g, zero];
     args.extend_from_slice(&params[2..2 + n_sret]);
@@ -116,9 +105,7 @@ pub(crate) fn lower_method_value<M: Module>(
     };
     let rets = f.b.inst_results(inst).to_vec();
     f.b.ins().return_(&rets);
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
+    f.finish();
     Ok(())
 }
 
@@ -236,19 +223,15 @@ pub(crate) fn lower_promoted_wrapper<M: Module>(
     pm: &crate::promote::Promoted,
 ) -> Result<(), CgError> {
     use crate::promote::PromotedTarget;
-    ctx.func.signature = cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
-    ctx.func.name = UserFuncName::user(0, id.as_u32());
-    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    let params: Vec<Value> = b.block_params(entry).to_vec();
-    let (g, closure) = (params[0], params[1]);
-    let mut f = FnLower::bare(cx, b, g, closure);
-    let n_sret = match f.types().under(pm.sig) {
-        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
-        _ => 0,
-    };
+    let (mut f, params, n_sret) = super::begin_wrapper(
+        cx,
+        ctx,
+        fctx,
+        id,
+        pm.sig,
+        Some(rgo_types::basic::UNSAFE_POINTER),
+    );
+    let g = params[0];
     let p = params[2 + n_sret];
     f.nil_check(p)?;
     // Walk to the embedded field: `addr` holds a value of type `ty`.
@@ -314,8 +297,6 @@ pub(crate) fn lower_promoted_wrapper<M: Module>(
     };
     let rets = f.b.inst_results(inst).to_vec();
     f.b.ins().return_(&rets);
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
+    f.finish();
     Ok(())
 }

@@ -144,7 +144,7 @@ pub(crate) fn lower_function<M: Module>(
     info: &escape::FuncInfo<'_>,
 ) -> R<()> {
     // The signature type, receiver, parameter/result fields and statements of the body.
-    let (sig_ty, recv_ty, recv_field, sig, block, pos) = match body {
+    let (sig_ty, recv_ty, recv_field, sig, block) = match body {
         Body::Decl(decl) => {
             let obj = cx.pkg.info.defs.get(&decl.name.id).copied();
             let obj = obj.ok_or_else(|| CgError {
@@ -164,7 +164,7 @@ pub(crate) fn lower_function<M: Module>(
                 });
             };
             let sig_ty = cx.pkg.obj(obj).typ;
-            (sig_ty, recv, decl.recv.as_ref(), &decl.sig, block, decl.pos)
+            (sig_ty, recv, decl.recv.as_ref(), &decl.sig, block)
         }
         Body::Lit(e, _) => {
             let ExprKind::FuncLit { sig, body } = &e.kind else {
@@ -175,7 +175,7 @@ pub(crate) fn lower_function<M: Module>(
                 .tv(e.id)
                 .map(|tv| tv.typ)
                 .unwrap_or(rgo_types::basic::INVALID);
-            (sig_ty, None, None, sig, body, e.pos)
+            (sig_ty, None, None, sig, body)
         }
     };
     ctx.func.signature = cx.go_signature(sig_ty, recv_ty);
@@ -296,10 +296,7 @@ pub(crate) fn lower_function<M: Module>(
         };
         f.ret(vals)?;
     }
-    let _ = pos;
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
+    f.finish();
     Ok(())
 }
 
@@ -373,15 +370,40 @@ pub(crate) fn lower_entry<M: Module>(
         f.b.ins().call(r, &[g, zero]);
     }
     f.b.ins().return_(&[]);
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
-    f.cx.module.define_function(id, ctx).map_err(|e| CgError {
+    let cx = f.finish();
+    cx.module.define_function(id, ctx).map_err(|e| CgError {
         file: 0,
         pos: Pos(0),
         msg: format!("internal compiler error: {e:?}"),
     })?;
     Ok(id)
+}
+
+/// Starts a generated function with the Go convention for signature `sig_ty` (plus `recv`
+/// as the receiver parameter): wrappers that adapt one calling shape to another. Returns
+/// the lowering context, the entry block's parameters and the number of result pointers
+/// among them (they follow `g` and the closure context).
+pub(crate) fn begin_wrapper<'a, 'c, 'f, M: Module>(
+    cx: &'c mut Ctx<'a, M>,
+    ctx: &'f mut Context,
+    fctx: &'f mut FunctionBuilderContext,
+    id: FuncId,
+    sig_ty: TypeId,
+    recv: Option<TypeId>,
+) -> (FnLower<'a, 'c, 'f, M>, Vec<Value>, usize) {
+    ctx.func.signature = cx.go_signature(sig_ty, recv);
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let f = FnLower::bare(cx, b, params[0], params[1]);
+    let n_sret = match f.types().under(sig_ty) {
+        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
+        _ => 0,
+    };
+    (f, params, n_sret)
 }
 
 /// The wrapper of a value-receiver method that takes the receiver by pointer (as an
@@ -399,19 +421,14 @@ pub(crate) fn lower_deref_wrapper<M: Module>(
         _ => rgo_types::basic::INVALID,
     };
     let target = cx.funcs[&method];
-    ctx.func.signature = cx.go_signature(sig_ty, Some(rgo_types::basic::UNSAFE_POINTER));
-    ctx.func.name = UserFuncName::user(0, id.as_u32());
-    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    let params: Vec<Value> = b.block_params(entry).to_vec();
-    let (g, closure) = (params[0], params[1]);
-    let mut f = FnLower::bare(cx, b, g, closure);
-    let n_sret = match f.types().get(sig_ty) {
-        Type::Signature(s) => s.results.iter().filter(|&&r| f.is_mem(r)).count(),
-        _ => 0,
-    };
+    let (mut f, params, n_sret) = begin_wrapper(
+        cx,
+        ctx,
+        fctx,
+        id,
+        sig_ty,
+        Some(rgo_types::basic::UNSAFE_POINTER),
+    );
     let p = params[2 + n_sret];
     f.nil_check(p)?;
     let v = f.load_value(p, recv_ty);
@@ -423,9 +440,7 @@ pub(crate) fn lower_deref_wrapper<M: Module>(
     let inst = f.b.ins().call(r, &args);
     let rets = f.b.inst_results(inst).to_vec();
     f.b.ins().return_(&rets);
-    f.b.seal_all_blocks();
-    let cfg = f.cx.module.target_config();
-    f.b.finalize(cfg);
+    f.finish();
     Ok(())
 }
 
@@ -491,6 +506,14 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             has_defer: false,
             landing: None,
         }
+    }
+
+    /// Seals and finalizes the function being built; gives back the codegen context.
+    pub(super) fn finish(mut self) -> &'c mut Ctx<'a, M> {
+        self.b.seal_all_blocks();
+        let cfg = self.cx.module.target_config();
+        self.b.finalize(cfg);
+        self.cx
     }
 
     pub(super) fn err(&self, pos: Pos, msg: impl Into<String>) -> CgError {

@@ -39,7 +39,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             StmtKind::Empty => Ok(()),
             StmtKind::Block(b) => self.block(&b.stmts),
             StmtKind::Expr(e) => {
-                self.expr_any(e)?;
+                self.expr(e)?;
                 Ok(())
             }
             StmtKind::Decl(decls) => {
@@ -189,6 +189,27 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 body,
             } => self.range_stmt(None, key.as_ref(), value.as_ref(), *define, x, body, s.pos),
         }
+    }
+
+    /// Lowers a loop body whose `break` goes to `exit` and `continue` to `latch`, then
+    /// falls into `latch` (where the caller advances the loop).
+    pub(super) fn loop_body(
+        &mut self,
+        label: Option<String>,
+        stmts: &[Stmt],
+        exit: Block,
+        latch: Block,
+    ) -> R<()> {
+        self.targets.push(Target {
+            label,
+            brk: exit,
+            cont: Some(latch),
+        });
+        self.block(stmts)?;
+        self.targets.pop();
+        self.jump(latch);
+        self.b.switch_to_block(latch);
+        Ok(())
     }
 
     pub(super) fn label_block(&mut self, name: &str) -> Block {
@@ -584,15 +605,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 self.write_lvalue(p, t, v, x.pos)?;
             }
         }
-        self.targets.push(Target {
-            label,
-            brk: exit,
-            cont: Some(latch),
-        });
-        self.block(&body.stmts)?;
-        self.targets.pop();
-        self.jump(latch);
-        self.b.switch_to_block(latch);
+        self.loop_body(label, &body.stmts, exit, latch)?;
         let i = self.b.use_var(idx);
         let step = self.b.use_var(width);
         let next = self.b.ins().iadd(i, step);
@@ -686,15 +699,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
         }
         self.b.switch_to_block(body_blk);
-        self.targets.push(Target {
-            label,
-            brk: exit,
-            cont: Some(latch),
-        });
-        self.block(&body.stmts)?;
-        self.targets.pop();
-        self.jump(latch);
-        self.b.switch_to_block(latch);
+        self.loop_body(label, &body.stmts, exit, latch)?;
         if let Some(p) = post {
             self.stmt(p)?;
         }
