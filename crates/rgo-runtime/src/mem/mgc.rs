@@ -233,9 +233,11 @@ pub fn gc_start(forced: bool) {
         return;
     }
     let c = cur();
-    c.t_sweep_term = super::nanotime();
     c.forced = forced;
+    // Sweeping what is left runs before the pause (gc does it inside; here it is not
+    // stop-the-world work), so the sweep-termination time is the pause itself.
     mgcsweep::finish_sweep();
+    c.t_sweep_term = super::nanotime();
     world::stop();
     let t_stw = super::nanotime();
     c.heap0 = HEAP_LIVE.load(Ordering::Relaxed);

@@ -35,7 +35,7 @@
 use core::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
 use super::mcache::MCache;
-use super::mheap::{arena_of, find_object, heap_bits_read, span_of};
+use super::mheap::{heap_bits_read, span_of};
 use crate::lock::Locked;
 
 pub const BATCH: usize = 256;
@@ -164,15 +164,20 @@ impl GcWork {
     /// Shades the object containing `addr`, if any.
     #[inline]
     pub fn grey(&mut self, addr: usize) {
-        if arena_of(addr).is_null() {
+        // One span lookup serves both the "is it an allocated heap object" test and the
+        // mark (this is the marker's inner loop).
+        let s = span_of(addr);
+        if s.is_null() {
             return;
         }
-        let Some((base, size, s)) = find_object(addr) else {
-            return;
-        };
-        // SAFETY: find_object returned a live span.
+        // SAFETY: span_of returned a live span.
         let sp = unsafe { &*s };
-        let idx = sp.obj_index(base);
+        let idx = sp.obj_index(addr);
+        if sp.is_free(idx) {
+            return;
+        }
+        let base = sp.start + idx * sp.elemsize;
+        let size = sp.elemsize;
         if self.checkmark {
             if !sp.is_marked(idx) {
                 if self.conservative {
@@ -382,8 +387,10 @@ pub fn assist_alloc(c: &mut MCache, size: usize) {
     c.assist_credit += (done as f64 / ratio) as i64;
     if c.assist_credit < 0 {
         // No work was left to take. Past the goal, wait for the workers to finish and end
-        // the cycle here (gc parks the goroutine on its assist queue); below it, go on.
-        c.assist_credit = 0;
+        // the cycle here (gc parks the goroutine on its assist queue); below it, go on
+        // with credit for the minimum assist's worth of allocation, so that an empty queue
+        // does not send every allocation into a fruitless assist.
+        c.assist_credit = ((64 << 10) as f64 / ratio) as i64;
         let goal = super::pacer::CYCLE_GOAL.load(Ordering::Relaxed);
         if super::mstats::HEAP_LIVE.load(Ordering::Relaxed) >= goal {
             super::mgc::help_and_terminate();
