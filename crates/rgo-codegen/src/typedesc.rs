@@ -1502,6 +1502,8 @@ mod tests {
                 objects,
                 info: Info::default(),
                 scope: HashMap::new(),
+                instances: Vec::new(),
+                named_instances: Vec::new(),
             },
             padded,
             named,

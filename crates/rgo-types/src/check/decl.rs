@@ -612,6 +612,9 @@ impl<'a> Checker<'a> {
         if !td.tparams.is_empty() {
             self.close_scope();
         }
+        if !self.pending_instances.is_empty() {
+            self.complete_pending_instances();
+        }
         // Methods of the type: resolve their signatures now so lookups see them.
         let methods = self.tt.named(named).methods.clone();
         let u_fields: Vec<String> = match self.tt.get(u) {

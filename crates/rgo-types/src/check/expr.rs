@@ -1416,7 +1416,9 @@ impl<'a> Checker<'a> {
 
     /// Makes sure a method's signature has been resolved (its declaration checked).
     pub fn ensure_method(&mut self, m: crate::objects::ObjId) {
-        if self.extra[m.0 as usize].decl.is_some() {
+        if self.inst_origin.contains_key(&m) {
+            self.resolve_instance(m);
+        } else if self.extra[m.0 as usize].decl.is_some() {
             self.obj_decl(m);
         }
     }

@@ -229,6 +229,7 @@ impl<'a> Checker<'a> {
             }
             match self.lookup_field_or_method(v, &m.name) {
                 super::LookupResult::Method { obj, indirect, .. } => {
+                    self.ensure_method(obj);
                     let mt = self.obj(obj).typ;
                     if mt != m.sig {
                         let (have, want) = (self.type_string(mt), self.type_string(m.sig));
