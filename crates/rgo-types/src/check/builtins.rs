@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
             if spread {
                 if b == Builtin::Append {
                     let st = ops[0].typ;
-                    if let Type::Slice(elem) = self.tt.under(st).clone() {
+                    if let Type::Slice(elem) = self.core_under(st).clone() {
                         for o in &ops[1..] {
                             if !self.assignable_to(o, elem).0 {
                                 let msg = format!(
@@ -128,7 +128,7 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                if let Type::Slice(_) = self.tt.under(x.typ) {
+                if let Type::Slice(_) = self.core_under(x.typ) {
                     return Operand {
                         mode: OpMode::Value,
                         typ: x.typ,
@@ -190,10 +190,10 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let u = self.tt.under(x.typ).clone();
+                let u = self.core_under(x.typ).clone();
                 let arr = match &u {
                     Type::Array { len, .. } => Some(*len),
-                    Type::Pointer(p) => match self.tt.under(*p) {
+                    Type::Pointer(p) => match self.core_under(*p) {
                         Type::Array { len, .. } => Some(*len),
                         _ => None,
                     },
@@ -246,7 +246,7 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(ex);
                 }
                 let st = s.typ;
-                let Type::Slice(elem) = self.tt.under(st).clone() else {
+                let Type::Slice(elem) = self.core_under(st).clone() else {
                     if s.mode == OpMode::Nil {
                         self.error_at_expr(
                             &args[0],
@@ -311,7 +311,7 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                match self.tt.under(x.typ).clone() {
+                match self.core_under(x.typ).clone() {
                     Type::Chan { dir, .. } => {
                         if dir == crate::types::ChanDir::Recv {
                             let s = self.operand_string(&x);
@@ -464,7 +464,7 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() || y.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let Type::Slice(de) = self.tt.under(x.typ).clone() else {
+                let Type::Slice(de) = self.core_under(x.typ).clone() else {
                     let s = self.operand_string(&x);
                     self.error_at_expr(
                         e,
@@ -476,7 +476,7 @@ impl<'a> Checker<'a> {
                     );
                     return Operand::invalid(ex);
                 };
-                let ok = match self.tt.under(y.typ).clone() {
+                let ok = match self.core_under(y.typ).clone() {
                     Type::Slice(se) => se == de,
                     Type::Basic(k) if k.is_string() => {
                         self.convert_untyped(&mut y, basic::STRING);
@@ -490,7 +490,7 @@ impl<'a> Checker<'a> {
                         self.operand_string(&x),
                         self.operand_string(&y),
                         self.type_string(de),
-                        match self.tt.under(y.typ) {
+                        match self.core_under(y.typ) {
                             Type::Slice(se) => self.type_string(*se),
                             _ => self.type_string(y.typ),
                         }
@@ -510,7 +510,7 @@ impl<'a> Checker<'a> {
                     let _ = self.expr(&args[1]);
                     return Operand::invalid(ex);
                 }
-                let Type::Map { key, .. } = self.tt.under(m.typ).clone() else {
+                let Type::Map { key, .. } = self.core_under(m.typ).clone() else {
                     let s = self.operand_string(&m);
                     self.error_at_expr(&args[0], format!("invalid argument: {s} is not a map"));
                     let _ = self.expr(&args[1]);
@@ -528,7 +528,7 @@ impl<'a> Checker<'a> {
                     }
                     return Operand::invalid(ex);
                 }
-                let min = match self.tt.under(t) {
+                let min = match self.core_under(t) {
                     Type::Slice(_) => 2,
                     Type::Map { .. } | Type::Chan { .. } => 1,
                     _ => {
@@ -688,7 +688,7 @@ impl<'a> Checker<'a> {
                 if p.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let Type::Pointer(elem) = self.tt.under(p.typ).clone() else {
+                let Type::Pointer(elem) = self.core_under(p.typ).clone() else {
                     let s = self.operand_string(&p);
                     self.error_at_expr(&args[0], format!("invalid argument: {s} is not a pointer"));
                     return Operand::invalid(ex);

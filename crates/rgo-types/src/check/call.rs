@@ -33,7 +33,7 @@ impl<'a> Checker<'a> {
                     }
                     return Operand::invalid(ex);
                 }
-                let Type::Signature(mut sig) = self.tt.under(f.typ).clone() else {
+                let Type::Signature(mut sig) = self.core_under(f.typ).clone() else {
                     let s = self.operand_string(&f);
                     self.error_at_expr(
                         e,
@@ -458,8 +458,18 @@ impl<'a> Checker<'a> {
             // Nothing to infer here; assignability is checked later.
             return true;
         }
-        let pa = self.tt.get(p).clone();
-        let aa = if matches!(self.tt.get(a), Type::Named(_)) && !matches!(pa, Type::Named(_)) {
+        // Inexact unification: a defined type unifies with an unnamed one through its
+        // underlying type.
+        let (pn, an) = (
+            matches!(self.tt.get(p), Type::Named(_)),
+            matches!(self.tt.get(a), Type::Named(_)),
+        );
+        let pa = if pn && !an {
+            self.tt.under(p).clone()
+        } else {
+            self.tt.get(p).clone()
+        };
+        let aa = if an && !pn {
             self.tt.under(a).clone()
         } else {
             self.tt.get(a).clone()

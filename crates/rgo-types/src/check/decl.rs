@@ -687,6 +687,14 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                // The receiver is the type instantiated with its own parameters.
+                let t = match self.tt.get(t) {
+                    Type::Named(_) if !self.tt.named(t).tparams.is_empty() => {
+                        let tps = self.tt.named(t).tparams.clone();
+                        self.instantiate_named(t, tps)
+                    }
+                    _ => t,
+                };
                 self.record_type_expr(b, t);
                 t
             }

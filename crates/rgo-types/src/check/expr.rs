@@ -288,7 +288,7 @@ impl<'a> Checker<'a> {
                             self.error_at_expr(e, "invalid operation: cannot indirect nil");
                             return Operand::invalid(ex);
                         }
-                        match self.tt.under(xo.typ).clone() {
+                        match self.core_under(xo.typ).clone() {
                             Type::Pointer(b) => Operand {
                                 mode: OpMode::Variable,
                                 typ: b,
@@ -330,7 +330,8 @@ impl<'a> Checker<'a> {
     }
 
     fn check_type_assert(&mut self, x: &Operand<'a>, t: TypeId, te: &Expr) {
-        if self.is_interface(t) {
+        // A type parameter may be instantiated with any type: never impossible here.
+        if self.is_interface(t) || self.is_type_param(t) {
             return;
         }
         if let Some(reason) = self.missing_method(t, x.typ) {
@@ -713,7 +714,7 @@ impl<'a> Checker<'a> {
             if x.is_invalid() {
                 return Operand::invalid(ex);
             }
-            match self.tt.under(x.typ).clone() {
+            match self.core_under(x.typ).clone() {
                 Type::Chan { dir, elem } => {
                     if dir == ChanDir::Send {
                         let s = self.operand_string(&x);
@@ -1446,7 +1447,7 @@ impl<'a> Checker<'a> {
             return Operand::invalid(ex);
         }
         let ie = &idx[0];
-        let u = self.tt.under(x.typ).clone();
+        let u = self.core_under(x.typ).clone();
         let (elem, length, mode) = match u {
             Type::Basic(k) if k.is_string() => {
                 let mode = OpMode::Value;
@@ -1464,7 +1465,7 @@ impl<'a> Checker<'a> {
                 };
                 (elem, Some(len), mode)
             }
-            Type::Pointer(b) => match self.tt.under(b).clone() {
+            Type::Pointer(b) => match self.core_under(b).clone() {
                 Type::Array { len, elem } => (elem, Some(len), OpMode::Variable),
                 _ => return self.bad_index(e, &x),
             },
@@ -1569,7 +1570,7 @@ impl<'a> Checker<'a> {
             }
             return Operand::invalid(ex);
         }
-        let u = self.tt.under(x.typ).clone();
+        let u = self.core_under(x.typ).clone();
         let (typ, length) = match u {
             Type::Basic(k) if k.is_string() => {
                 if full {
@@ -1598,7 +1599,7 @@ impl<'a> Checker<'a> {
                 }
                 (self.tt.intern(Type::Slice(elem)), Some(len))
             }
-            Type::Pointer(b) => match self.tt.under(b).clone() {
+            Type::Pointer(b) => match self.core_under(b).clone() {
                 Type::Array { len, elem } => (self.tt.intern(Type::Slice(elem)), Some(len)),
                 _ => {
                     let s = self.operand_string(&x);
@@ -1684,13 +1685,13 @@ impl<'a> Checker<'a> {
             }
             return Operand::invalid(ex);
         }
-        let (base, is_ptr_hint) = match (te.is_none(), self.tt.under(typ).clone()) {
+        let (base, is_ptr_hint) = match (te.is_none(), self.core_under(typ).clone()) {
             (true, Type::Pointer(b)) => (b, true),
             _ => (typ, false),
         };
-        match self.tt.under(base).clone() {
+        match self.core_under(base).clone() {
             Type::Struct(fields) => {
-                let st = self.tt.underlying(base);
+                let st = self.core_type(base).unwrap_or(self.tt.underlying(base));
                 if elems.is_empty() {
                 } else if matches!(elems[0].kind, ExprKind::KeyValue(..)) {
                     let mut seen = std::collections::HashSet::new();

@@ -25,6 +25,46 @@ impl<'a> Checker<'a> {
         matches!(self.tt.get(t), Type::TypeParam(_))
     }
 
+    /// The terms of a type parameter's type set (`None`: all types, as for `any` or
+    /// method-only constraints).
+    pub fn type_set_terms(&self, t: TypeId) -> Option<Vec<crate::types::Term>> {
+        if !self.is_type_param(t) {
+            return None;
+        }
+        let c = self.tt.type_param(t).constraint;
+        match self.tt.under(c) {
+            Type::Interface(i) => i.terms.clone(),
+            _ => None,
+        }
+    }
+
+    /// Spec "Core types": the underlying type of a non-type-parameter; for a type
+    /// parameter, the underlying type all types of its type set share, if any.
+    pub fn core_type(&self, t: TypeId) -> Option<TypeId> {
+        if !self.is_type_param(t) {
+            return Some(self.tt.underlying(t));
+        }
+        let terms = self.type_set_terms(t)?;
+        let mut core = None;
+        for term in &terms {
+            let u = self.core_type(term.typ)?;
+            match core {
+                None => core = Some(u),
+                Some(c) if c == u => {}
+                Some(_) => return None,
+            }
+        }
+        core
+    }
+
+    /// The structure operations see: the core type's, or else the underlying type.
+    pub fn core_under(&self, t: TypeId) -> &Type {
+        match self.core_type(t) {
+            Some(c) => self.tt.get(c),
+            None => self.tt.under(t),
+        }
+    }
+
     pub fn kind(&self, t: TypeId) -> Option<BasicKind> {
         if self.is_type_param(t) {
             return None;
@@ -160,6 +200,27 @@ impl<'a> Checker<'a> {
         {
             return (true, String::new());
         }
+        // Type parameters (spec "Assignability"): with a non-named type on the other side,
+        // every type of the parameter's type set must be assignable.
+        if self.is_type_param(v) && !self.is_named(t) {
+            if let Some(terms) = self.type_set_terms(v) {
+                let ok = terms.iter().all(|term| {
+                    let y = Operand {
+                        mode: OpMode::Value,
+                        typ: term.typ,
+                        expr: None,
+                    };
+                    self.assignable_to(&y, t).0
+                });
+                return (ok, String::new());
+            }
+        }
+        if self.is_type_param(t) && !self.is_named(v) {
+            if let Some(terms) = self.type_set_terms(t) {
+                let ok = terms.iter().all(|term| self.assignable_to(x, term.typ).0);
+                return (ok, String::new());
+            }
+        }
         // Interface satisfaction.
         if self.is_interface(t) {
             match self.missing_method(v, t) {
@@ -266,6 +327,33 @@ impl<'a> Checker<'a> {
             return true;
         }
         let v = x.typ;
+        // Type parameters: each pair of types from the two type sets must convert.
+        if self.is_type_param(v) || self.is_type_param(t) {
+            let set = |this: &Self, u: TypeId| -> Option<Vec<TypeId>> {
+                if this.is_type_param(u) {
+                    this.type_set_terms(u)
+                        .map(|ts| ts.iter().map(|term| term.typ).collect())
+                } else {
+                    Some(vec![u])
+                }
+            };
+            let (Some(vs), Some(ts)) = (set(self, v), set(self, t)) else {
+                return false;
+            };
+            for &a in &vs {
+                for &b in &ts {
+                    let y = Operand {
+                        mode: OpMode::Value,
+                        typ: a,
+                        expr: None,
+                    };
+                    if !self.convertible(&y, b) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
         let vu = self.tt.underlying(v);
         let tu = self.tt.underlying(t);
         if self.identical_ignore_tags(vu, tu) {
