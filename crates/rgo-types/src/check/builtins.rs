@@ -277,9 +277,18 @@ impl<'a> Checker<'a> {
                     if y.is_invalid() {
                         return Operand::invalid(ex);
                     }
-                    // append([]byte, string...) is allowed.
+                    // append([]byte, string...) is allowed (also for a type parameter
+                    // whose types are all strings or byte slices).
+                    let bytes_or_string = self.is_string(y.typ)
+                        || self.type_set_terms(y.typ).is_some_and(|ts| {
+                            ts.iter().all(|term| {
+                                self.is_string(term.typ)
+                                    || matches!(self.tt.under(term.typ), Type::Slice(e)
+                                        if self.tt.basic_kind(*e) == Some(BasicKind::Uint8))
+                            })
+                        });
                     if (elem == basic::UINT8 || self.tt.basic_kind(elem) == Some(BasicKind::Uint8))
-                        && self.is_string(y.typ)
+                        && bytes_or_string
                     {
                         self.convert_untyped(&mut y, basic::STRING);
                         return Operand {

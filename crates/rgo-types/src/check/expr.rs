@@ -1479,7 +1479,10 @@ impl<'a> Checker<'a> {
                     expr: ex,
                 };
             }
-            _ => return self.bad_index(e, &x),
+            _ => match self.type_param_index(x.typ) {
+                Some((elem, mode)) => (elem, None, mode),
+                None => return self.bad_index(e, &x),
+            },
         };
         let iv = self.index_value(ie, length);
         // Constant string indexed by constant: still a (non-constant) byte value.
@@ -1494,6 +1497,35 @@ impl<'a> Checker<'a> {
             typ: elem,
             expr: ex,
         }
+    }
+
+    /// Indexing a type parameter without a core type: every type of its type set must be
+    /// indexable (strings, arrays, pointers to arrays, slices) with one element type; the
+    /// result is addressable unless a string is among them.
+    fn type_param_index(&self, t: TypeId) -> Option<(TypeId, OpMode)> {
+        let terms = self.type_set_terms(t)?;
+        let mut elem = None;
+        let mut mode = OpMode::Variable;
+        for term in &terms {
+            let e = match self.tt.under(term.typ) {
+                Type::Basic(k) if k.is_string() => {
+                    mode = OpMode::Value;
+                    basic::UINT8
+                }
+                Type::Array { elem, .. } | Type::Slice(elem) => *elem,
+                Type::Pointer(b) => match self.tt.under(*b) {
+                    Type::Array { elem, .. } => *elem,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            match elem {
+                None => elem = Some(e),
+                Some(x) if x == e => {}
+                Some(_) => return None,
+            }
+        }
+        Some((elem?, mode))
     }
 
     fn bad_index(&mut self, e: &'a Expr, x: &Operand<'a>) -> Operand<'a> {
