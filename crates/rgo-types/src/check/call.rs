@@ -160,14 +160,24 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let p = param_of(self, i);
-            let p = self.subst(p, &map, 0);
+            let before = map.iter().find(|(t, _)| *t == p).map(|x| x.1);
             if !self.unify(p, o.typ, &mut map, tps, 0) {
-                let msg = format!(
-                    "type {} of {} does not match {}",
-                    self.type_string(o.typ),
-                    o.expr.map(expr_string).unwrap_or_default(),
-                    self.type_string(p)
-                );
+                let what = o.expr.map(expr_string).unwrap_or_default();
+                let msg = match before {
+                    Some(prev) => format!(
+                        "type {} of {} does not match inferred type {} for {}",
+                        self.type_string(o.typ),
+                        what,
+                        self.type_string(prev),
+                        self.type_string(p)
+                    ),
+                    None => format!(
+                        "type {} of {} does not match {}",
+                        self.type_string(o.typ),
+                        what,
+                        self.type_string(p)
+                    ),
+                };
                 let at = o.expr.map_or(call.pos, super::start_pos);
                 self.error(at, msg);
                 return None;
@@ -424,7 +434,7 @@ impl<'a> Checker<'a> {
         tps: &[TypeId],
         d: usize,
     ) -> bool {
-        if d > 30 || p == a {
+        if d > 30 || (p == a && !self.mentions_any(p, tps)) {
             return true;
         }
         if tps.contains(&p) {
@@ -449,8 +459,9 @@ impl<'a> Checker<'a> {
                         }
                         return true;
                     }
-                    return self.unify(prev, a, map, tps, d + 1)
-                        && !self.is_concrete_over(prev, tps);
+                    // Bound to a type still mentioning type parameters: unify on.
+                    return !self.is_concrete_over(prev, tps)
+                        && self.unify(prev, a, map, tps, d + 1);
                 }
             }
         }
@@ -859,12 +870,7 @@ impl<'a> Checker<'a> {
         if targs.len() > tps.len() {
             self.error_at_expr(
                 &idx[tps.len().min(idx.len() - 1)],
-                format!(
-                    "got {} type arguments but {} has {} type parameters",
-                    targs.len(),
-                    expr_string(x.expr.unwrap_or(e)),
-                    tps.len()
-                ),
+                format!("got {} type arguments but want {}", targs.len(), tps.len()),
             );
             return Operand::invalid(Some(e));
         }

@@ -14,21 +14,25 @@ impl<'a> Checker<'a> {
     /// Checks `e` as a single value (not a type, not a multi-value call).
     pub fn expr(&mut self, e: &'a Expr) -> Operand<'a> {
         let x = self.raw_expr(e, None, false);
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     pub fn expr_hint(&mut self, e: &'a Expr, hint: Option<TypeId>) -> Operand<'a> {
         let x = self.raw_expr(e, hint, false);
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     /// Checks `e`, allowing a multi-value call result (a `Tuple` type) when `allow_tuple`.
     pub fn multi_expr(&mut self, e: &'a Expr, allow_tuple: bool) -> Operand<'a> {
         let x = self.raw_expr(e, None, false);
         if allow_tuple {
-            return self.not_type(x);
+            let x = self.not_type(x);
+            return self.instantiated(x);
         }
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     fn not_type(&mut self, mut x: Operand<'a>) -> Operand<'a> {
@@ -57,6 +61,31 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         x
+    }
+
+    /// A generic function must be instantiated (or called) to be used as a value.
+    fn instantiated(&mut self, mut x: Operand<'a>) -> Operand<'a> {
+        if self.is_generic_func(&x) {
+            if let Some(e) = x.expr {
+                let s = expr_string(e);
+                self.error_at_expr(
+                    e,
+                    format!("cannot use generic function {s} without instantiation"),
+                );
+            }
+            x.mode = OpMode::Invalid;
+        }
+        x
+    }
+
+    /// How gc prints a type parameter's constraint: the empty interface as `any`.
+    pub fn constraint_string(&self, c: TypeId) -> String {
+        match self.tt.get(c) {
+            Type::Interface(i) if i.methods.is_empty() && i.terms.is_none() && !i.comparable => {
+                "any".into()
+            }
+            _ => self.type_string(c),
+        }
     }
 
     pub(super) fn single_value(&mut self, x: Operand<'a>) -> Operand<'a> {
@@ -155,6 +184,11 @@ impl<'a> Checker<'a> {
             if x.typ != basic::INVALID {
                 s.push_str(" of type ");
                 s.push_str(&self.type_string(x.typ));
+                if self.is_type_param(x.typ) {
+                    let c = self.tt.type_param(x.typ).constraint;
+                    s.push_str(" constrained by ");
+                    s.push_str(&self.constraint_string(c));
+                }
             } else {
                 s.push_str(" with invalid type");
             }
@@ -1002,11 +1036,17 @@ impl<'a> Checker<'a> {
                         self.type_string(other)
                     ));
                 }
-            } else if !self.comparable(x.typ) {
+            } else if !self.comparable_operand(x.typ) {
                 err = Some(self.incomparable_cause(x.typ));
-            } else if !self.comparable(y.typ) {
+            } else if !self.comparable_operand(y.typ) {
                 err = Some(self.incomparable_cause(y.typ));
             }
+        } else if !self.is_ordered(x.typ) && self.is_type_param(x.typ) {
+            err = Some(format!(
+                "type parameter {} is not comparable with {}",
+                self.type_string(x.typ),
+                op.as_str()
+            ));
         } else if !self.is_ordered(x.typ) {
             let s = self.operand_string(&x);
             err = Some(format!("operator {} not defined on {}", op.as_str(), s));
@@ -1044,7 +1084,18 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `==` applies: comparable types, and type parameters whose type set is.
+    fn comparable_operand(&self, t: TypeId) -> bool {
+        if self.is_type_param(t) {
+            return self.strictly_comparable(t);
+        }
+        self.comparable(t)
+    }
+
     fn incomparable_cause(&self, t: TypeId) -> String {
+        if self.is_type_param(t) {
+            return "incomparable types in type set".into();
+        }
         match self.tt.under(t) {
             Type::Slice(_) => "slice can only be compared to nil".into(),
             Type::Map { .. } => "map can only be compared to nil".into(),

@@ -12,6 +12,14 @@ impl<'a> Checker<'a> {
     pub fn typexpr(&mut self, e: &'a Expr) -> TypeId {
         let x = self.raw_expr(e, None, true);
         match x.mode {
+            OpMode::TypeExpr if self.is_generic_type(x.typ) => {
+                let s = self.generic_type_string(x.typ);
+                self.error_at_expr(
+                    e,
+                    format!("cannot use generic type {s} without instantiation"),
+                );
+                basic::INVALID
+            }
             OpMode::TypeExpr => x.typ,
             OpMode::Invalid => basic::INVALID,
             _ => {
@@ -20,6 +28,26 @@ impl<'a> Checker<'a> {
                 basic::INVALID
             }
         }
+    }
+
+    /// A generic named type (not an instance of one).
+    pub fn is_generic_type(&self, t: TypeId) -> bool {
+        matches!(self.tt.get(t), Type::Named(_)) && !self.tt.named(t).tparams.is_empty()
+    }
+
+    /// `Stack[T any]`: a generic type with its type parameter list, as gc prints it.
+    fn generic_type_string(&self, t: TypeId) -> String {
+        let n = self.tt.named(t);
+        let params: Vec<String> = n
+            .tparams
+            .iter()
+            .map(|&p| {
+                let o = self.tt.type_param(p).obj;
+                let c = self.tt.type_param(p).constraint;
+                format!("{} {}", self.obj(o).name, self.constraint_string(c))
+            })
+            .collect();
+        format!("{}[{}]", self.obj(n.obj).name, params.join(", "))
     }
 
     /// A type used for a variable: constraint interfaces are not allowed.
