@@ -60,8 +60,8 @@
 //!
 //! # Out of scope (for now)
 //!
-//! * Promoted methods (through embedded fields) are not in method tables; neither are
-//!   methods of instantiated generic types that are only recorded on their origin.
+//! * Promoted methods (through embedded fields) are not in method tables. (Instantiated
+//!   generic types are covered: each instance has method objects of its own.)
 //! * Struct field and interface method names of other packages are not qualified in type
 //!   strings.
 
