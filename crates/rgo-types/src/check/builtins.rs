@@ -320,7 +320,36 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                match self.core_under(x.typ).clone() {
+                // A type parameter: every type of its type set must be a channel (they
+                // need not share a core type).
+                let u = match self.type_set_terms(x.typ) {
+                    Some(ts)
+                        if ts
+                            .iter()
+                            .all(|t| matches!(self.tt.under(t.typ), Type::Chan { .. })) =>
+                    {
+                        let recv_only = ts.iter().any(|t| {
+                            matches!(
+                                self.tt.under(t.typ),
+                                Type::Chan {
+                                    dir: crate::types::ChanDir::Recv,
+                                    ..
+                                }
+                            )
+                        });
+                        let dir = if recv_only {
+                            crate::types::ChanDir::Recv
+                        } else {
+                            crate::types::ChanDir::Both
+                        };
+                        Type::Chan {
+                            dir,
+                            elem: basic::INVALID,
+                        }
+                    }
+                    _ => self.core_under(x.typ).clone(),
+                };
+                match u {
                     Type::Chan { dir, .. } => {
                         if dir == crate::types::ChanDir::Recv {
                             let s = self.operand_string(&x);
@@ -519,7 +548,28 @@ impl<'a> Checker<'a> {
                     let _ = self.expr(&args[1]);
                     return Operand::invalid(ex);
                 }
-                let Type::Map { key, .. } = self.core_under(m.typ).clone() else {
+                // A type parameter's maps need only share their key type.
+                let shared_key = self.type_set_terms(m.typ).and_then(|ts| {
+                    let keys: Vec<Option<TypeId>> = ts
+                        .iter()
+                        .map(|t| match self.tt.under(t.typ) {
+                            Type::Map { key, .. } => Some(*key),
+                            _ => None,
+                        })
+                        .collect();
+                    match keys.first() {
+                        Some(&Some(k)) if keys.iter().all(|&x| x == Some(k)) => Some(k),
+                        _ => None,
+                    }
+                });
+                let u = match shared_key {
+                    Some(key) => Type::Map {
+                        key,
+                        value: basic::INVALID,
+                    },
+                    None => self.core_under(m.typ).clone(),
+                };
+                let Type::Map { key, .. } = u else {
                     let s = self.operand_string(&m);
                     self.error_at_expr(&args[0], format!("invalid argument: {s} is not a map"));
                     let _ = self.expr(&args[1]);

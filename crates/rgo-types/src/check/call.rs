@@ -877,6 +877,20 @@ impl<'a> Checker<'a> {
         if targs.contains(&basic::INVALID) {
             return Operand::invalid(Some(e));
         }
+        let mut targs = targs;
+        if targs.len() < tps.len() {
+            // Constraint type inference may supply the rest (`f2[byte]` with
+            // `B interface{ []A }`).
+            let mut map: Vec<(TypeId, TypeId)> = tps.iter().copied().zip(targs.clone()).collect();
+            self.infer_from_constraints(&tps, &mut map);
+            let full: Vec<TypeId> = tps
+                .iter()
+                .filter_map(|tp| map.iter().find(|(t, _)| t == tp).map(|x| x.1))
+                .collect();
+            if full.len() == tps.len() {
+                targs = full.iter().map(|&a| self.subst(a, &map, 0)).collect();
+            }
+        }
         if targs.len() < tps.len() {
             // Partial instantiation: the call infers the rest.
             let map: Vec<(TypeId, TypeId)> = tps.iter().copied().zip(targs.clone()).collect();

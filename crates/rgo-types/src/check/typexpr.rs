@@ -391,7 +391,24 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    terms = Some(intersect(terms, ts));
+                    // A union's type set is the union of its terms' type sets: interface
+                    // terms contribute theirs, and one without terms makes it all types.
+                    let mut flat = Vec::new();
+                    let mut all_types = false;
+                    for term in ts {
+                        match self.tt.under(term.typ).clone() {
+                            Type::Interface(it) if !self.is_type_param(term.typ) && !term.tilde => {
+                                match it.terms {
+                                    Some(t2) => flat.extend(t2),
+                                    None => all_types = true,
+                                }
+                            }
+                            _ => flat.push(term),
+                        }
+                    }
+                    if !all_types {
+                        terms = Some(intersect(terms, flat));
+                    }
                 }
             }
         }
