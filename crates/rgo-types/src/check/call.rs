@@ -877,7 +877,6 @@ impl<'a> Checker<'a> {
         if targs.contains(&basic::INVALID) {
             return Operand::invalid(Some(e));
         }
-        let mut targs = targs;
         if targs.len() < tps.len() {
             // Constraint type inference may supply the rest (`f2[byte]` with
             // `B interface{ []A }`).
