@@ -781,7 +781,12 @@ impl<'a> Checker<'a> {
                         self.declare(s, Some(n.id), v);
                     }
                 }
+                self.generic_body = !fd.tparams.is_empty()
+                    || fd.recv.as_ref().is_some_and(|r| {
+                        !super::instantiate::receiver_tparam_names(&r.typ).is_empty()
+                    });
                 self.func_body(sig, &fd.sig, body);
+                self.generic_body = false;
                 self.close_scope();
             }
             self.decl_obj = None;

@@ -359,7 +359,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The type parameter names of a generic receiver `(r *T[P, Q])`.
-fn receiver_tparam_names(e: &ast::Expr) -> Vec<&ast::Expr> {
+pub(super) fn receiver_tparam_names(e: &ast::Expr) -> Vec<&ast::Expr> {
     let mut e = e;
     while let ExprKind::Paren(x) | ExprKind::Star(x) = &e.kind {
         e = x;

@@ -205,6 +205,9 @@ pub(crate) struct Checker<'a> {
     /// Partial instantiations `F[A]` awaiting inference at their call: index expression →
     /// (generic, name id, type parameters, given type arguments).
     pub partial_insts: HashMap<NodeId, (ObjId, NodeId, Vec<TypeId>, Vec<TypeId>)>,
+    /// Checking the body of a generic function or method (gc 1.19 rejects local type
+    /// declarations there).
+    pub generic_body: bool,
 }
 
 /// Type-checks one package. `path` is its import path ("main" for commands).
@@ -313,6 +316,7 @@ impl<'a> Checker<'a> {
             done_instances: Vec::new(),
             named_instances: Vec::new(),
             partial_insts: HashMap::new(),
+            generic_body: false,
         };
         c.universe = c.new_scope(None, false);
         crate::universe::populate(&mut c);

@@ -558,7 +558,15 @@ impl<'a> Checker<'a> {
                 self.block(body, c);
                 self.close_scope();
             }
-            StmtKind::Decl(decls) => self.local_decls(decls),
+            StmtKind::Decl(decls) => {
+                if self.generic_body && decls.iter().any(|d| matches!(d, ast::Decl::Type(_))) {
+                    self.error(
+                        s.pos,
+                        "type declarations inside generic functions are not currently supported",
+                    );
+                }
+                self.local_decls(decls)
+            }
         }
     }
 
