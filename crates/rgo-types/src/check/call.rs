@@ -184,16 +184,37 @@ impl<'a> Checker<'a> {
             }
         }
         self.infer_from_constraints(tps, &mut map);
+        // Untyped arguments of parameters typed by a bare type parameter still unbound:
+        // the first one's default type (Go 1.19), which the others must match.
+        let mut defaulted: Vec<TypeId> = Vec::new();
         for (i, o) in ops.iter().enumerate() {
             let p = param_of(self, i);
-            if !o.is_invalid()
-                && self.is_untyped(o.typ)
-                && tps.contains(&p)
-                && !map.iter().any(|(t, _)| *t == p)
-                && o.mode != OpMode::Nil
+            if o.is_invalid()
+                || !self.is_untyped(o.typ)
+                || !tps.contains(&p)
+                || o.mode == OpMode::Nil
             {
-                let d = self.default_type(o.typ);
-                map.push((p, d));
+                continue;
+            }
+            let d = self.default_type(o.typ);
+            match map.iter().find(|(t, _)| *t == p).map(|x| x.1) {
+                None => {
+                    map.push((p, d));
+                    defaulted.push(p);
+                }
+                Some(prev) if defaulted.contains(&p) && prev != d => {
+                    let msg = format!(
+                        "default type {} of {} does not match inferred type {} for {}",
+                        self.type_string(d),
+                        o.expr.map(expr_string).unwrap_or_default(),
+                        self.type_string(prev),
+                        self.type_string(p)
+                    );
+                    let at = o.expr.map_or(call.pos, super::start_pos);
+                    self.error(at, msg);
+                    return None;
+                }
+                Some(_) => {}
             }
         }
         self.infer_from_constraints(tps, &mut map);
@@ -305,7 +326,7 @@ impl<'a> Checker<'a> {
                 let msg = format!(
                     "{} does not implement {}{}",
                     self.type_string(a),
-                    self.type_string(c),
+                    self.constraint_string(tp, c),
                     reason
                 );
                 match at.get(i) {
@@ -326,6 +347,21 @@ impl<'a> Checker<'a> {
         };
         if t == basic::INVALID {
             return None;
+        }
+        // As gc: methods first, then comparability, then the type set.
+        if !ci.methods.is_empty() {
+            let mi = crate::types::Interface {
+                methods: ci.methods.clone(),
+                terms: None,
+                comparable: false,
+            };
+            let mt = self.tt.intern(Type::Interface(mi));
+            if let Some(r) = self.missing_method(t, mt) {
+                return Some(format!(" {r}"));
+            }
+        }
+        if ci.comparable && !self.strictly_comparable(t) {
+            return Some(String::new());
         }
         if let Some(terms) = &ci.terms {
             let ok = if self.is_type_param(t) {
@@ -370,20 +406,7 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        if ci.comparable && !self.strictly_comparable(t) {
-            return Some(String::new());
-        }
-        if ci.methods.is_empty() {
-            return None;
-        }
-        // Method check only: the terms were handled above.
-        let mi = crate::types::Interface {
-            methods: ci.methods.clone(),
-            terms: None,
-            comparable: false,
-        };
-        let mt = self.tt.intern(Type::Interface(mi));
-        self.missing_method(t, mt).map(|r| format!(" {r}"))
+        None
     }
 
     /// Comparable in the sense of the `comparable` constraint in Go 1.19: interfaces (and

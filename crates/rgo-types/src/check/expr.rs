@@ -78,8 +78,20 @@ impl<'a> Checker<'a> {
         x
     }
 
-    /// How gc prints a type parameter's constraint: the empty interface as `any`.
-    pub fn constraint_string(&self, c: TypeId) -> String {
+    /// How gc prints type parameter `tp`'s constraint `c` (possibly substituted): the
+    /// empty interface as `any`, an implicit interface as its union.
+    pub fn constraint_string(&self, tp: TypeId, c: TypeId) -> String {
+        if self.implicit_constraints.contains(&tp) {
+            if let Type::Interface(i) = self.tt.get(c) {
+                if i.methods.is_empty() && !i.comparable {
+                    let s = self.type_string(c);
+                    return s
+                        .strip_prefix("interface{")
+                        .and_then(|x| x.strip_suffix('}'))
+                        .map_or(s.clone(), str::to_string);
+                }
+            }
+        }
         match self.tt.get(c) {
             Type::Interface(i) if i.methods.is_empty() && i.terms.is_none() && !i.comparable => {
                 "any".into()
@@ -187,7 +199,7 @@ impl<'a> Checker<'a> {
                 if self.is_type_param(x.typ) {
                     let c = self.tt.type_param(x.typ).constraint;
                     s.push_str(" constrained by ");
-                    s.push_str(&self.constraint_string(c));
+                    s.push_str(&self.constraint_string(x.typ, c));
                 }
             } else {
                 s.push_str(" with invalid type");

@@ -208,6 +208,9 @@ pub(crate) struct Checker<'a> {
     /// Checking the body of a generic function or method (gc 1.19 rejects local type
     /// declarations there).
     pub generic_body: bool,
+    /// Type parameters whose constraint was written as a union or type term
+    /// (`[T ~int | float64]`): gc prints the implicit interface as the union alone.
+    pub implicit_constraints: std::collections::HashSet<TypeId>,
 }
 
 /// Type-checks one package. `path` is its import path ("main" for commands).
@@ -317,6 +320,7 @@ impl<'a> Checker<'a> {
             named_instances: Vec::new(),
             partial_insts: HashMap::new(),
             generic_body: false,
+            implicit_constraints: Default::default(),
         };
         c.universe = c.new_scope(None, false);
         crate::universe::populate(&mut c);

@@ -44,7 +44,7 @@ impl<'a> Checker<'a> {
             .map(|&p| {
                 let o = self.tt.type_param(p).obj;
                 let c = self.tt.type_param(p).constraint;
-                format!("{} {}", self.obj(o).name, self.constraint_string(c))
+                format!("{} {}", self.obj(o).name, self.constraint_string(p, c))
             })
             .collect();
         format!("{}[{}]", self.obj(n.obj).name, params.join(", "))
@@ -467,12 +467,31 @@ impl<'a> Checker<'a> {
         }
         for (f, tp) in objs {
             let c = self.constraint(&f.typ);
+            if !self.is_written_interface(&f.typ) {
+                // `[T ~int | float64]`: gc prints the implicit interface as its union.
+                self.implicit_constraints.insert(tp);
+            }
             if let Type::TypeParam(n) = self.tt.get(tp) {
                 let n = *n;
                 self.tt.set_type_param_constraint(n, c);
             }
         }
         out
+    }
+
+    /// Whether a constraint expression denotes an interface (`interface{...}`, a name of
+    /// one) rather than a union or a single type term.
+    fn is_written_interface(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::InterfaceType(_) => true,
+            ExprKind::Paren(x) => self.is_written_interface(x),
+            ExprKind::Binary(ast::BinOp::Or, ..) | ExprKind::Unary(ast::UnOp::Tilde, _) => false,
+            _ => self
+                .info
+                .types
+                .get(&e.id)
+                .is_some_and(|tv| matches!(self.tt.under(tv.typ), Type::Interface(_))),
+        }
     }
 
     fn constraint(&mut self, e: &'a Expr) -> TypeId {
