@@ -103,6 +103,10 @@ impl<'a> Checker<'a> {
     pub fn is_string(&self, t: TypeId) -> bool {
         self.kind_pred(t, |k| k.is_string())
     }
+    /// `+` applies (for a type parameter: every type of its type set is numeric or string).
+    pub fn is_numeric_or_string(&self, t: TypeId) -> bool {
+        self.kind_pred(t, |k| k.is_numeric() || k.is_string())
+    }
     pub fn is_boolean(&self, t: TypeId) -> bool {
         self.kind_pred(t, |k| k.is_boolean())
     }

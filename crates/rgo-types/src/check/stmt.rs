@@ -391,6 +391,7 @@ impl<'a> Checker<'a> {
                                 && valid
                                 && self.is_interface(xt)
                                 && !self.is_interface(t)
+                                && !self.is_type_param(t)
                             {
                                 if let Some(reason) = self.missing_method(t, xt) {
                                     let msg = format!(
