@@ -1665,7 +1665,12 @@ impl<'a> Checker<'a> {
             }
             return Operand::invalid(ex);
         }
-        let u = self.core_under(x.typ).clone();
+        let u = if self.is_bytestring_param(x.typ) {
+            // Spec "Core types": strings and byte slices slice alike (`bytestring`).
+            Type::Basic(BasicKind::String)
+        } else {
+            self.core_under(x.typ).clone()
+        };
         let (typ, length) = match u {
             Type::Basic(k) if k.is_string() => {
                 if full {

@@ -57,6 +57,20 @@ impl<'a> Checker<'a> {
         core
     }
 
+    /// A type parameter without a core type whose type set holds only strings and byte
+    /// slices (the spec's `bytestring` core type for slicing).
+    pub fn is_bytestring_param(&self, t: TypeId) -> bool {
+        self.core_type(t).is_none()
+            && self.type_set_terms(t).is_some_and(|ts| {
+                !ts.is_empty()
+                    && ts.iter().all(|term| match self.tt.under(term.typ) {
+                        Type::Basic(k) => k.is_string(),
+                        Type::Slice(e) => self.tt.basic_kind(*e) == Some(BasicKind::Uint8),
+                        _ => false,
+                    })
+            })
+    }
+
     /// The structure operations see: the core type's, or else the underlying type.
     pub fn core_under(&self, t: TypeId) -> &Type {
         match self.core_type(t) {

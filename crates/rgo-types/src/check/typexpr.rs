@@ -391,22 +391,7 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    // A union's type set is the union of its terms' type sets: interface
-                    // terms contribute theirs, and one without terms makes it all types.
-                    let mut flat = Vec::new();
-                    let mut all_types = false;
-                    for term in ts {
-                        match self.tt.under(term.typ).clone() {
-                            Type::Interface(it) if !self.is_type_param(term.typ) && !term.tilde => {
-                                match it.terms {
-                                    Some(t2) => flat.extend(t2),
-                                    None => all_types = true,
-                                }
-                            }
-                            _ => flat.push(term),
-                        }
-                    }
-                    if !all_types {
+                    if let Some(flat) = self.union_type_set(ts) {
                         terms = Some(intersect(terms, flat));
                     }
                 }
@@ -506,11 +491,27 @@ impl<'a> Checker<'a> {
                 return t;
             }
         }
+        let terms = self.union_type_set(terms);
         self.tt.intern(Type::Interface(Interface {
             methods: vec![],
-            terms: Some(terms),
+            terms,
             comparable: false,
         }))
+    }
+
+    /// A union's type set is the union of its terms' type sets: interface terms contribute
+    /// theirs, and one without terms makes it all types (`None`).
+    fn union_type_set(&self, ts: Vec<Term>) -> Option<Vec<Term>> {
+        let mut flat = Vec::new();
+        for term in ts {
+            match self.tt.under(term.typ) {
+                Type::Interface(it) if !self.is_type_param(term.typ) && !term.tilde => {
+                    flat.extend(it.terms.clone()?);
+                }
+                _ => flat.push(term),
+            }
+        }
+        Some(flat)
     }
 }
 
