@@ -334,6 +334,11 @@ fn instance_symbol<M: Module>(cx: &mut Ctx<'_, M>, inst: &rgo_types::Instance) -
             format!("{}.{}[{}]", o.pkg, o.name, args.join(","))
         }
     };
+    unique_name(cx, base)
+}
+
+/// `base`, or `base·N` if a symbol of that name exists already.
+fn unique_name<M: Module>(cx: &Ctx<'_, M>, base: String) -> String {
     let mut name = base.clone();
     let mut n = 1;
     while cx.module.get_name(&name).is_some() {
@@ -366,13 +371,8 @@ fn declare_go_func<M: Module>(
         // Value-receiver methods get a wrapper taking `*T`: what an interface's data word
         // holds (named as gc names it).
         if !matches!(pkg.types.get(r), Type::Pointer(_)) {
-            let tn = type_name_of(&pkg.types, pkg, r);
-            let wname = name.replacen(&format!(".{tn}"), &format!(".(*{tn}"), 1);
-            // `main.T.M` → `main.(*T).M`; instances: `main.T[int].M` → `main.(*T[int]).M`.
-            let wname = match wname.rfind('.') {
-                Some(i) if wname.contains(".(*") => format!("{}){}", &wname[..i], &wname[i..]),
-                _ => wname,
-            };
+            let wname = deref_wrapper_name(name, &pkg.obj(obj).pkg, &pkg.obj(obj).name);
+            let wname = unique_name(cx, wname);
             let wsig = cx.go_signature(pkg.obj(obj).typ, Some(rgo_types::basic::UNSAFE_POINTER));
             let wid = cx
                 .module
@@ -384,15 +384,17 @@ fn declare_go_func<M: Module>(
     Ok(id)
 }
 
-/// The name of a method receiver's base type (`T` for `T` and `*T`).
-fn type_name_of(t: &rgo_types::TypeTable, pkg: &Package, ty: TypeId) -> String {
-    let base = match t.get(ty) {
-        Type::Pointer(e) => *e,
-        _ => ty,
-    };
-    match t.get(base) {
-        Type::Named(_) => pkg.obj(t.named(base).obj).name.clone(),
-        _ => String::new(),
+/// The symbol of a value method's `*T` wrapper, as gc names it: `main.T.M` →
+/// `main.(*T).M`, `main.T[int].M` → `main.(*T[int]).M`.
+fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
+    let recv = name
+        .strip_prefix(pkg)
+        .and_then(|x| x.strip_prefix('.'))
+        .and_then(|x| x.strip_suffix(method))
+        .and_then(|x| x.strip_suffix('.'));
+    match recv {
+        Some(t) => format!("{pkg}.(*{t}).{method}"),
+        None => format!("{name}·deref"),
     }
 }
 
