@@ -131,6 +131,38 @@ impl<'a> Checker<'a> {
         Some((o, id, tps.clone()))
     }
 
+    /// A generic function instantiating itself with a type built from one of its own type
+    /// parameters (`F[*T]` inside `F`) would need infinitely many instances: gc reports an
+    /// instantiation cycle at the type parameter.
+    fn instantiation_cycle(
+        &mut self,
+        gobj: ObjId,
+        tps: &[TypeId],
+        targs: &[TypeId],
+        at: &[&'a Expr],
+    ) -> bool {
+        if self.decl_obj != Some(gobj) {
+            return false;
+        }
+        for (i, &a) in targs.iter().enumerate() {
+            let Some(&tp) = tps.iter().find(|&&p| p != a && self.mentions(a, p, 0)) else {
+                continue;
+            };
+            let o = self.tt.type_param(tp).obj;
+            let Some(ae) = at.get(i) else { continue };
+            let msg = format!(
+                "instantiation cycle:\n\t{}: {} instantiated as {}",
+                self.pos_string(self.file, super::start_pos(ae)),
+                self.obj(o).name,
+                self.type_string(a)
+            );
+            let pos = self.obj(o).pos;
+            self.error(pos, msg);
+            return true;
+        }
+        false
+    }
+
     /// Spec "Type inference": function argument type inference from typed arguments, then
     /// constraint type inference from core types, then untyped constants' default types.
     /// `given` are explicit leading type arguments. Reports `cannot infer P`.
@@ -926,6 +958,9 @@ impl<'a> Checker<'a> {
         }
         let at: Vec<&'a Expr> = idx.iter().collect();
         if !self.verify_targs(&tps, &targs, &at, e.pos) {
+            return Operand::invalid(Some(e));
+        }
+        if self.instantiation_cycle(gobj, &tps, &targs, &at) {
             return Operand::invalid(Some(e));
         }
         let inst = self.func_instance(gobj, targs);
