@@ -193,23 +193,29 @@ impl<'a> Checker<'a> {
     /// Re-checks the body of every concrete instance (see the module comment).
     pub(super) fn check_instances(&mut self) {
         let mut done = std::collections::HashSet::new();
-        while let Some(io) = self.inst_queue.pop() {
-            if !done.insert(io) {
-                continue;
+        loop {
+            while let Some(io) = self.inst_queue.pop() {
+                if !done.insert(io) {
+                    continue;
+                }
+                if done.len() > MAX_INSTANCES {
+                    let g = self.generic_of(io);
+                    self.file = self.extra[g.0 as usize].file;
+                    let pos = self.obj(g).pos;
+                    self.error(pos, "instantiation cycle");
+                    return;
+                }
+                self.check_instance(io);
             }
-            if done.len() > MAX_INSTANCES {
-                let g = self.generic_of(io);
-                self.file = self.extra[g.0 as usize].file;
-                let pos = self.obj(g).pos;
-                self.error(pos, "instantiation cycle");
+            // Method objects of instances that no body needed still get their signatures
+            // (substituting them may instantiate more types, whose methods are queued).
+            let all: Vec<ObjId> = self.inst_origin.keys().copied().collect();
+            for io in all {
+                self.resolve_instance(io);
+            }
+            if self.inst_queue.is_empty() {
                 return;
             }
-            self.check_instance(io);
-        }
-        // Method objects of instances that no body needed still get their signatures.
-        let all: Vec<ObjId> = self.inst_origin.keys().copied().collect();
-        for io in all {
-            self.resolve_instance(io);
         }
     }
 
