@@ -89,12 +89,14 @@ pub fn malloc(size: usize, layout: Layout, needzero: bool, align: usize) -> *mut
         crate::panic::throw("mallocgc: bad alignment");
     }
     crate::mem::init();
+    if mgc::is_marking() {
+        // SAFETY: the calling thread's mcache is used only by this thread.
+        crate::mem::mgcmark::assist_alloc(unsafe { &mut *mcache::current() }, size);
+    }
+    // Fetched after the assist: an assist that waited for the cycle to end may have
+    // resumed this goroutine on another thread.
     // SAFETY: the calling thread's mcache is used only by this thread.
     let c = unsafe { &mut *mcache::current() };
-    let marking = mgc::is_marking();
-    if marking {
-        crate::mem::mgcmark::assist_alloc(c, size);
-    }
     let noscan = matches!(layout, Layout::Noscan);
     let mut slow = false;
     let (x, span, idx);

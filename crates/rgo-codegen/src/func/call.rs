@@ -334,12 +334,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 3,
             ));
         let out = self.b.ins().stack_addr(I64, slot, 0);
-        let esize = self.b.ins().iconst(I64, l.size as i64);
-        let ealign = self.b.ins().iconst(I64, l.align as i64);
+        let edesc = self.desc_addr(elem, pos)?;
         let g = self.g;
         self.call_rt(
             rgo_abi::lang::GROWSLICE,
-            &[g, out, s[0], s[1], s[2], new_len, esize, ealign],
+            &[g, out, s[0], s[1], s[2], new_len, edesc],
         )?;
         let np = self.b.ins().stack_load(I64, I64, slot, 0);
         let nc = self.b.ins().stack_load(I64, I64, slot, 16);
@@ -358,6 +357,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match extra_ptr {
             Some(src) => {
                 let bytes = self.b.ins().imul_imm_s(extra_len, l.size as i64);
+                // The spare capacity may hold stale pointers.
+                self.bulk_barrier(elem, dst, bytes)?;
                 let cfg = self.cx.module.target_config();
                 self.b.call_memmove(cfg, dst, src, bytes);
             }
@@ -383,11 +384,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         let l = crate::layout::layout(self.types(), elem_ty);
         let n = elems.len() as i64;
-        let ptr = self.alloc_bytes(l.size * n as u64, l.align)?;
+        let ptr = self.heap_alloc_array(elem_ty, n as u64)?;
         for (i, e) in elems.iter().enumerate() {
             let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
-            self.store_value(addr, elem_ty, &v);
+            self.store_value_init(addr, elem_ty, &v);
         }
         let len = self.b.ins().iconst(I64, n);
         Ok(vec![ptr, len, len])
@@ -457,12 +458,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                             Some(c) => self.int_operand(c)?,
                             None => len,
                         };
-                        let l = layout(self.types(), elem);
-                        let size = self.b.ins().iconst(I64, l.size as i64);
-                        let align = self.b.ins().iconst(I64, l.align as i64);
+                        let edesc = self.desc_addr(elem, pos)?;
                         let g = self.g;
                         let p = self
-                            .call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, size, align])?
+                            .call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, edesc])?
                             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
                         Ok(vec![p, len, cap])
                     }
@@ -509,12 +508,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;
                 let s = self.expr(&args[1])?;
-                let esize = match self.types().under(dt) {
-                    Type::Slice(e) => layout(self.types(), *e).size,
-                    _ => 1,
+                let (elem, esize) = match self.types().under(dt) {
+                    Type::Slice(e) => (*e, layout(self.types(), *e).size),
+                    _ => (rgo_types::basic::UINT8, 1),
                 };
                 let n = self.b.ins().smin(d[1], s[1]);
                 let bytes = self.b.ins().imul_imm_s(n, esize as i64);
+                self.bulk_barrier(elem, d[0], bytes)?;
                 let cfg = self.cx.module.target_config();
                 self.b.call_memmove(cfg, d[0], s[0], bytes);
                 Ok(vec![n])

@@ -262,7 +262,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         for ((v, &t), &off) in arg_vals.iter().zip(&arg_types).zip(&offs) {
             let a = self.b.ins().iadd_imm_s(block, off as i64);
-            self.store_value(a, t, v);
+            self.store_value_init(a, t, v);
         }
         let id = self
             .cx
@@ -340,7 +340,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let c = self.expr(ch)?[0];
         let v = self.expr_as(value, elem)?;
         let tmp = self.stack_temp(elem);
-        self.store_value(tmp, elem, &v);
+        self.store_value_init(tmp, elem, &v);
         let g = self.g;
         self.call_rt(rt::CHANSEND, &[g, c, tmp])?;
         Ok(())
@@ -444,7 +444,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     let chv = self.expr(ch)?[0];
                     let v = self.expr_as(value, elem)?;
                     let tmp = self.stack_temp(elem);
-                    self.store_value(tmp, elem, &v);
+                    self.store_value_init(tmp, elem, &v);
                     self.write_case(cases, k, chv, tmp, rgo_abi::typ::CHAN_SEND);
                     info.push((Some(k), None));
                     k += 1;

@@ -126,7 +126,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let ty = self.type_of(e)?;
                 let v = self.read_var(obj, e.pos)?;
                 let t = self.stack_temp(ty);
-                self.store_value(t, ty, &v);
+                self.store_value_init(t, ty, &v);
                 Ok(t)
             }
             ExprKind::Selector(x, _) => {
@@ -165,7 +165,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Ok(v[0]);
         }
         let t = self.stack_temp(ty);
-        self.store_value(t, ty, &v);
+        self.store_value_init(t, ty, &v);
         Ok(t)
     }
 
@@ -182,7 +182,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 // `&[]T{...}`, `&map[K]V{...}`: a new cell holding the value.
                 let v = self.composite(x, ty, false)?;
                 let cell = self.heap_alloc(ty)?;
-                self.store_value(cell, ty, &v);
+                self.store_value_init(cell, ty, &v);
                 Ok(cell)
             }
             _ => self.place(x),
@@ -327,6 +327,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ptr = self.b.ins().iadd(base, off);
         let new_len = self.b.ins().isub(hi, lo);
         if is_string {
+            // As for slices below: an empty result keeps the base pointer.
+            let empty = self.b.ins().icmp_imm_s(IntCC::Equal, new_len, 0);
+            let ptr = self.b.ins().select(empty, base, ptr);
             return Ok(vec![ptr, new_len]);
         }
         let new_cap = self.b.ins().isub(max.unwrap_or(cap), lo);
@@ -399,8 +402,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             Type::Slice(elem) => {
                 let n = self.composite_len(elems)?;
-                let l = layout(self.types(), elem);
-                let addr = self.alloc_bytes(l.size * n, l.align)?;
+                let addr = self.heap_alloc_array(elem, n)?;
                 self.fill_array(addr, elem, elems)?;
                 let len = self.b.ins().iconst(I64, n as i64);
                 Ok(vec![addr, len, len])
@@ -488,8 +490,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 return self.fill_composite(addr, ty, elems);
             }
         }
+        // Literal elements go into memory just allocated or zeroed for this literal.
         let val = self.expr_as(v, ty)?;
-        self.store_value(addr, ty, &val);
+        self.store_value_init(addr, ty, &val);
         Ok(())
     }
 

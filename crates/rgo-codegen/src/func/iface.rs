@@ -77,7 +77,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Ok(v[0]);
         }
         let p = self.heap_alloc(ty)?;
-        self.store_value(p, ty, v);
+        self.store_value_init(p, ty, v);
         Ok(p)
     }
 

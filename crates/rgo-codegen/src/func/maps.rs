@@ -60,7 +60,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn map_key_operand(&mut self, k: &Expr, kt: TypeId) -> R<Value> {
         let v = self.expr_as(k, kt)?;
         let tmp = self.stack_temp(kt);
-        self.store_value(tmp, kt, &v);
+        self.store_value_init(tmp, kt, &v);
         Ok(tmp)
     }
 

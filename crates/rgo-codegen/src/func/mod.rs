@@ -34,6 +34,7 @@ use rgo_types::{BasicKind, ObjId, ObjKind, Type, TypeId};
 use crate::layout::{default_kind, is_mem, layout, parts, Part};
 use crate::{CgError, Ctx};
 
+mod barrier;
 mod call;
 pub(crate) mod conc;
 pub(crate) mod escape;
@@ -334,6 +335,7 @@ pub(crate) fn lower_entry<M: Module>(
         let n = f.b.ins().iconst(I64, n as i64);
         f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
+    f.register_globals()?;
     let inits = f.cx.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
@@ -708,12 +710,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.b.ins().stack_addr(I64, slot, 0)
     }
 
-    /// Zeroed heap memory for a value of type `ty`.
-    pub(super) fn heap_alloc(&mut self, ty: TypeId) -> R<Value> {
-        let l = layout(self.types(), ty);
-        self.alloc_bytes(l.size, l.align)
-    }
-
     /// Zeroed heap memory of `size` bytes.
     pub(super) fn alloc_bytes(&mut self, size: u64, align: u64) -> R<Value> {
         let size = self.b.ins().iconst(I64, size.max(1) as i64);
@@ -776,17 +772,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.load_parts(addr, &ps)
     }
 
-    /// Stores value `v` of type `ty` at `addr` (memory types are copied).
-    pub(super) fn store_value(&mut self, addr: Value, ty: TypeId, v: &[Value]) {
-        if self.is_mem(ty) {
-            let size = layout(self.types(), ty).size;
-            self.copy_mem(addr, v[0], size);
-            return;
-        }
-        let ps = parts(self.types(), ty);
-        self.store_parts(addr, &ps, v);
-    }
-
     /// A copy of a memory-typed value that no other code can change (register-typed values
     /// are returned as they are).
     pub(super) fn stable_copy(&mut self, ty: TypeId, v: Val) -> Val {
@@ -794,7 +779,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             return v;
         }
         let t = self.stack_temp(ty);
-        self.store_value(t, ty, &v);
+        self.store_value_init(t, ty, &v);
         vec![t]
     }
 
@@ -826,7 +811,8 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
                 self.stack_temp(ty)
             };
             match init {
-                Some(v) => self.store_value(addr, ty, &v),
+                // A fresh heap cell or this frame's slot: nothing to overwrite.
+                Some(v) => self.store_value_init(addr, ty, &v),
                 None if !heap => {
                     let size = layout(self.types(), ty).size;
                     self.zero_mem(addr, size);
@@ -913,7 +899,12 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             return Ok(());
         }
         let ty = self.cx.pkg.obj(obj).typ;
+        let on_stack = self.locals.contains_key(&obj) && !self.heap.contains(&obj);
         match self.var_addr(obj) {
+            Some(addr) if on_stack => {
+                self.store_value_init(addr, ty, &v);
+                Ok(())
+            }
             Some(addr) => {
                 self.store_value(addr, ty, &v);
                 Ok(())

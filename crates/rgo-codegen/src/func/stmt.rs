@@ -466,7 +466,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             if self.is_mem(ty) {
                 let dst = self.result_ptrs[k];
                 k += 1;
-                self.store_value(dst, ty, part);
+                // Result pointers are the caller's stack temporaries.
+                self.store_value_init(dst, ty, part);
             } else {
                 regs.extend_from_slice(part);
             }
