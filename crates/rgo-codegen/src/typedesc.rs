@@ -60,8 +60,8 @@
 //!
 //! # Out of scope (for now)
 //!
-//! * Promoted methods (through embedded fields) are not in method tables; neither are
-//!   methods of instantiated generic types that are only recorded on their origin.
+//! * Promoted methods (through embedded fields) are not in method tables. (Instantiated
+//!   generic types are covered: each instance has method objects of its own.)
 //! * Struct field and interface method names of other packages are not qualified in type
 //!   strings.
 
@@ -1502,6 +1502,8 @@ mod tests {
                 objects,
                 info: Info::default(),
                 scope: HashMap::new(),
+                instances: Vec::new(),
+                named_instances: Vec::new(),
             },
             padded,
             named,

@@ -13,6 +13,8 @@ pub mod universe;
 
 pub use check::{check_package, check_package_with, expr_string, Importer};
 pub use constant::ConstValue;
-pub use info::{Info, Initializer, Mode, Package, Selection, SelectionKind, TypeAndValue};
+pub use info::{
+    Info, Initializer, Instance, Mode, Package, Selection, SelectionKind, TypeAndValue,
+};
 pub use objects::{Builtin, ObjId, ObjKind, Object, VarKind};
 pub use types::{basic, BasicKind, Type, TypeId, TypeTable};

@@ -24,7 +24,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     ) -> R<Val> {
         let ftv = self
             .cx
-            .pkg
             .tv(fun.id)
             .cloned()
             .ok_or_else(|| self.err(fun.pos, "internal compiler error: callee has no type"))?;
@@ -179,7 +178,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         let is_method = self
             .cx
-            .pkg
             .info
             .selections
             .get(&fun.id)
@@ -190,7 +188,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// `x.m` where `m` is promoted from an embedded field of interface type: the path to
     /// that field.
     pub(super) fn promoted_iface_method(&self, fun: &Expr) -> Option<Vec<usize>> {
-        let sel = self.cx.pkg.info.selections.get(&fun.id)?;
+        let sel = self.cx.info.selections.get(&fun.id)?;
         if sel.kind != SelectionKind::MethodVal || sel.index.len() < 2 {
             return None;
         }
@@ -222,7 +220,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ExprKind::Selector(x, _) = &fun.kind else {
             return Ok(None);
         };
-        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id).cloned() else {
+        let Some(sel) = self.cx.info.selections.get(&fun.id).cloned() else {
             return Ok(None);
         };
         if sel.kind != SelectionKind::MethodVal {
@@ -396,10 +394,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         Ok(vec![ptr, len, len])
     }
 
+    /// The object a callee names: a function (or an instance of a generic one, `F[int]`),
+    /// a variable, a builtin.
     pub(super) fn callee_obj(&self, fun: &Expr) -> Option<ObjId> {
         match &fun.kind {
             ExprKind::Paren(x) => self.callee_obj(x),
-            ExprKind::Name(_) => self.cx.pkg.info.uses.get(&fun.id).copied(),
+            ExprKind::Name(_) => self.cx.info.uses.get(&fun.id).copied(),
+            ExprKind::Index(x, _) => self
+                .callee_obj(x)
+                .filter(|&o| matches!(self.cx.pkg.obj(o).kind, ObjKind::Func { recv: None })),
             _ => None,
         }
     }

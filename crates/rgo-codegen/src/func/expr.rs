@@ -17,7 +17,7 @@ use crate::layout::{field_offset, layout, parts};
 impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn expr(&mut self, e: &Expr) -> R<Val> {
         let tv =
-            self.cx.pkg.tv(e.id).cloned().ok_or_else(|| {
+            self.cx.tv(e.id).cloned().ok_or_else(|| {
                 self.err(e.pos, "internal compiler error: expression has no type")
             })?;
         if let Mode::Constant(c) = &tv.mode {
@@ -26,7 +26,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &e.kind {
             ExprKind::Paren(x) => self.expr(x),
             ExprKind::Name(_) => {
-                let obj = self.cx.pkg.info.uses.get(&e.id).copied();
+                let obj = self.cx.info.uses.get(&e.id).copied();
                 let obj = obj.ok_or_else(|| self.err(e.pos, "unresolved name"))?;
                 match self.cx.pkg.obj(obj).kind {
                     ObjKind::Var(_) => self.read_var(obj, e.pos),
@@ -60,7 +60,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             ExprKind::Call { fun, args, dots } => self.call(e, fun, args, *dots, tv.typ),
             ExprKind::Selector(x, _) => {
-                let sel = self.cx.pkg.info.selections.get(&e.id).cloned();
+                let sel = self.cx.info.selections.get(&e.id).cloned();
                 match sel {
                     Some(sel) if sel.kind == SelectionKind::FieldVal => {
                         let addr = self.field_addr(x, &sel.index)?.0;
@@ -72,6 +72,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     Some(sel) => self.method_expr(e, &sel),
                     None => Err(self.unsupported(e.pos, "this selector")),
                 }
+            }
+            ExprKind::Index(..) if self.callee_obj(e).is_some() => {
+                // `F[int]`: an instance of a generic function, used as a value.
+                let obj = self
+                    .callee_obj(e)
+                    .ok_or_else(|| self.err(e.pos, "unresolved name"))?;
+                self.func_value(obj, e.pos)
             }
             ExprKind::Index(x, idx) if idx.len() == 1 => {
                 let xt = self.type_of(x)?;
@@ -109,7 +116,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &e.kind {
             ExprKind::Paren(x) => self.place(x),
             ExprKind::Name(_) => {
-                let obj = self.cx.pkg.info.uses.get(&e.id).copied();
+                let obj = self.cx.info.uses.get(&e.id).copied();
                 let obj = obj.ok_or_else(|| self.err(e.pos, "unresolved name"))?;
                 if let Some(a) = self.var_addr(obj) {
                     return Ok(a);
@@ -123,7 +130,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Ok(t)
             }
             ExprKind::Selector(x, _) => {
-                let sel = self.cx.pkg.info.selections.get(&e.id).cloned();
+                let sel = self.cx.info.selections.get(&e.id).cloned();
                 match sel {
                     Some(sel) if sel.kind == SelectionKind::FieldVal => {
                         Ok(self.field_addr(x, &sel.index)?.0)
@@ -422,7 +429,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     fn const_index(&self, k: &Expr) -> R<u64> {
-        match self.cx.pkg.tv(k.id).map(|tv| &tv.mode) {
+        match self.cx.tv(k.id).map(|tv| &tv.mode) {
             Some(Mode::Constant(ConstValue::Int(v))) => Ok(int_bits(v) as u64),
             _ => Err(self.err(k.pos, "internal compiler error: non-constant index")),
         }

@@ -165,7 +165,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let h = self.expr(x)?[0];
         for t in [key, value].into_iter().flatten() {
             if define && !matches!(&t.kind, ExprKind::Name(n) if n == "_") {
-                if let Some(&o) = self.cx.pkg.info.defs.get(&t.id) {
+                if let Some(&o) = self.cx.info.defs.get(&t.id) {
                     let ty = self.cx.pkg.obj(o).typ;
                     self.declare_local(o, ty, None);
                 }

@@ -147,7 +147,7 @@ pub(crate) fn lower_function<M: Module>(
     // The signature type, receiver, parameter/result fields and statements of the body.
     let (sig_ty, recv_ty, recv_field, sig, block) = match body {
         Body::Decl(decl) => {
-            let obj = cx.pkg.info.defs.get(&decl.name.id).copied();
+            let obj = cx.info.defs.get(&decl.name.id).copied();
             let obj = obj.ok_or_else(|| CgError {
                 file,
                 pos: decl.pos,
@@ -172,7 +172,6 @@ pub(crate) fn lower_function<M: Module>(
                 unreachable!("Body::Lit holds a function literal");
             };
             let sig_ty = cx
-                .pkg
                 .tv(e.id)
                 .map(|tv| tv.typ)
                 .unwrap_or(rgo_types::basic::INVALID);
@@ -253,7 +252,7 @@ pub(crate) fn lower_function<M: Module>(
             let vals = params[next..next + n].to_vec();
             next += n;
             if let Some(id) = field.names.get(k) {
-                if let Some(&o) = f.cx.pkg.info.defs.get(&id.id) {
+                if let Some(&o) = f.cx.info.defs.get(&id.id) {
                     // A memory-typed parameter arrives as a copy this function owns.
                     f.declare_local_owned(o, ty, vals);
                 }
@@ -264,7 +263,7 @@ pub(crate) fn lower_function<M: Module>(
         let mut objs = Vec::new();
         for r in &sig.results {
             for n in &r.names {
-                let o = f.cx.pkg.info.defs.get(&n.id).copied();
+                let o = f.cx.info.defs.get(&n.id).copied();
                 let o = o.ok_or_else(|| f.err(n.pos, "unresolved result"))?;
                 let ty = f.cx.pkg.obj(o).typ;
                 f.declare_local(o, ty, None);
@@ -337,7 +336,7 @@ pub(crate) fn lower_entry<M: Module>(
         f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
     f.register_globals()?;
-    let inits = f.cx.pkg.info.init_order.clone();
+    let inits = f.cx.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
             continue;
@@ -536,7 +535,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
 
     pub(super) fn type_of(&self, e: &Expr) -> R<TypeId> {
         self.cx
-            .pkg
             .tv(e.id)
             .map(|tv| tv.typ)
             .ok_or_else(|| self.err(e.pos, "internal compiler error: expression has no type"))
