@@ -102,6 +102,8 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
+    /// Code size of every function defined so far (for the function table).
+    pub code_sizes: Vec<(FuncId, u32)>,
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
@@ -285,7 +287,7 @@ fn func_symbol(pkg: &Package, obj: ObjId, decl: &ast::FuncDecl, init_index: &mut
 }
 
 /// The name of a method receiver's base type (`T` for `T` and `*T`).
-fn type_name_of(t: &rgo_types::TypeTable, pkg: &Package, ty: TypeId) -> String {
+pub(crate) fn type_name_of(t: &rgo_types::TypeTable, pkg: &Package, ty: TypeId) -> String {
     let base = match t.get(ty) {
         Type::Pointer(e) => *e,
         _ => ty,
@@ -326,6 +328,7 @@ pub fn compile<M: Module>(
         trampolines: HashMap::new(),
         pending_trampolines: Vec::new(),
         unwind: Vec::new(),
+        code_sizes: Vec::new(),
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -469,11 +472,18 @@ pub fn compile<M: Module>(
     let mut errors = Vec::new();
     for (fi, fd, obj) in decls {
         let Some(body) = &fd.body else {
-            errors.push(CgError {
-                file: fi,
-                pos: fd.pos,
-                msg: format!("missing function body for {}", fd.name.name),
-            });
+            if pkg.obj(obj).pkg == "main" {
+                errors.push(CgError {
+                    file: fi,
+                    pos: fd.pos,
+                    msg: format!("missing function body for {}", fd.name.name),
+                });
+            } else {
+                // Library packages' body-less functions are implemented by the runtime.
+                let id = cx.funcs[&obj];
+                let r = func::native::lower_native(&mut cx, &mut ctx, &mut fctx, fi, obj, id);
+                finish(&mut cx, &mut ctx, &mut fctx, &mut errors, id, r, fi, fd.pos);
+            }
             continue;
         };
         let info = func::escape::analyze(pkg, fd.recv.as_ref(), &fd.sig, body);
@@ -575,9 +585,22 @@ pub fn compile<M: Module>(
 
     // Trampolines the functions above asked for, before the unwind table is written.
     flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
-    let unwind = emit_unwind_table(&mut cx).map_err(internal)?;
-    let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func, unwind)
-        .map_err(|e| vec![e])?;
+    let mut tables = Vec::new();
+    if let Some((d, n)) = emit_unwind_table(&mut cx).map_err(internal)? {
+        tables.push((rgo_abi::entry::REGISTER_UNWIND, d, n));
+    }
+    if let Some((d, n)) = emit_functab(&mut cx).map_err(internal)? {
+        tables.push((rgo_abi::entry::REGISTER_FUNCTAB, d, n));
+    }
+    let entry = func::lower_entry(
+        &mut cx,
+        &mut ctx,
+        &mut fctx,
+        &init_funcs,
+        main_func,
+        &tables,
+    )
+    .map_err(|e| vec![e])?;
     cx.module.clear_context(&mut ctx);
     flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
     if !errors.is_empty() {
@@ -610,6 +633,9 @@ fn finish<M: Module>(
                 });
             }
             cx.record_unwind(id, ctx);
+            if let Some(code) = ctx.compiled_code() {
+                cx.code_sizes.push((id, code.buffer.data().len() as u32));
+            }
         }
         Err(e) => {
             errors.push(e);
@@ -710,6 +736,52 @@ fn emit_unwind_table<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, u
     }
     cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
     Ok(Some((id, cx.unwind.len())))
+}
+
+/// Emits the function table (see `rgo_abi::entry::REGISTER_FUNCTAB`): every named Go
+/// function with its code size and name, for `runtime.Callers` and `runtime.FuncForPC`.
+/// Anonymous functions (thunks, wrappers) and runtime trampolines are left out, so stack
+/// walks see only Go functions. Returns its data id and length.
+fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)>, String> {
+    let mut entries = Vec::new();
+    for &(id, size) in &cx.code_sizes {
+        let decl = cx.module.declarations().get_function_decl(id);
+        let Some(name) = decl.name.clone() else {
+            continue;
+        };
+        if name.ends_with(".trampoline") || name == ENTRY_SYMBOL {
+            continue;
+        }
+        entries.push((id, size, name));
+    }
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let mut names = Vec::new();
+    for (_, _, name) in &entries {
+        names.push(cx.string_data(name.as_bytes())?);
+    }
+    let id = cx
+        .module
+        .declare_data("rgo.functab", Linkage::Local, false, false)
+        .map_err(|e| e.to_string())?;
+    let mut d = DataDescription::new();
+    let mut bytes = vec![0u8; 32 * entries.len()];
+    for (i, (_, size, name)) in entries.iter().enumerate() {
+        let e = &mut bytes[32 * i..32 * i + 32];
+        e[8..12].copy_from_slice(&size.to_le_bytes());
+        e[24..32].copy_from_slice(&(name.len() as u64).to_le_bytes());
+    }
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    for (i, ((f, ..), name)) in entries.iter().zip(&names).enumerate() {
+        let fr = cx.module.declare_func_in_data(*f, &mut d);
+        d.write_function_addr((32 * i) as u32, fr);
+        let gv = cx.module.declare_data_in_data(*name, &mut d);
+        d.write_data_addr((32 * i + 16) as u32, gv, 0);
+    }
+    cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
+    Ok(Some((id, entries.len())))
 }
 
 /// Defines the C `main(argc, argv)` of a standalone executable: it hands the entry to the

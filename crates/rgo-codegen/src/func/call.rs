@@ -399,6 +399,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &fun.kind {
             ExprKind::Paren(x) => self.callee_obj(x),
             ExprKind::Name(_) => self.cx.pkg.info.uses.get(&fun.id).copied(),
+            ExprKind::Selector(..) => self.qualified(fun),
             _ => None,
         }
     }

@@ -41,6 +41,7 @@ mod expr;
 mod iface;
 mod maps;
 pub(crate) mod methval;
+pub(crate) mod native;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -308,7 +309,7 @@ pub(crate) fn lower_entry<M: Module>(
     fctx: &mut FunctionBuilderContext,
     init_funcs: &[FuncId],
     main: FuncId,
-    unwind: Option<(cranelift_module::DataId, usize)>,
+    tables: &[(&'static str, cranelift_module::DataId, usize)],
 ) -> R<FuncId> {
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
@@ -329,11 +330,12 @@ pub(crate) fn lower_entry<M: Module>(
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
     let mut f = FnLower::bare(cx, b, g, closure);
-    if let Some((table, n)) = unwind {
+    // Tables the runtime needs before any Go code runs (unwinding, the function table).
+    for &(register, table, n) in tables {
         let gv = f.cx.module.declare_data_in_func(table, f.b.func);
         let addr = f.b.ins().symbol_value(I64, gv);
         let n = f.b.ins().iconst(I64, n as i64);
-        f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
+        f.call_rt(register, &[g, addr, n])?;
     }
     let inits = f.cx.pkg.info.init_order.clone();
     for init in &inits {

@@ -332,6 +332,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// Resolves the operands of an assignment target: a variable, or an address.
     pub(super) fn lvalue(&mut self, x: &Expr) -> R<Lvalue> {
+        if let Some(o) = self.qualified(x) {
+            return Ok(Lvalue::Var(o));
+        }
         match &x.kind {
             ExprKind::Paren(inner) => self.lvalue(inner),
             ExprKind::Name(n) if n == "_" => Ok(Lvalue::Blank),

@@ -40,9 +40,13 @@ impl<'a> Checker<'a> {
                     }
                     self.imports.push((fi, o, imp.path.clone(), imp.path_pos));
                 } else {
-                    let res = match self.importer.as_mut() {
-                        Some(imp_) => imp_.import(&imp.path, &mut self.tt, &mut self.objects),
-                        None => Err("file not found".to_string()),
+                    let res = if self.checked.contains(&imp.path) {
+                        Ok((String::new(), self.pkg_scopes[&imp.path].clone()))
+                    } else {
+                        match self.importer.as_mut() {
+                            Some(imp_) => imp_.import(&imp.path, &mut self.tt, &mut self.objects),
+                            None => Err("file not found".to_string()),
+                        }
                     };
                     while self.extra.len() < self.objects.len() {
                         self.extra.push(super::ObjExtra {

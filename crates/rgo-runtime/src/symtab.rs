@@ -1,0 +1,104 @@
+//! The program's function table and stack walks (Go's symtab.go, traceback.go): what
+//! `runtime.Callers`, `runtime.FuncForPC` and `runtime.Caller` need.
+//!
+//! At start-up `rgo.main` registers the table codegen emitted (`rgo_abi::entry::
+//! REGISTER_FUNCTAB`): one entry per named Go function with its code address, size and
+//! name. Lookups binary-search a sorted copy. A stack walk follows the frame-pointer
+//! chain (every frame keeps one: Cranelift's `preserve_frame_pointers`, and Rust frames
+//! through `.cargo/config.toml`) from the caller's frame up to the goroutine's stack top,
+//! keeping the return addresses that fall inside Go functions; runtime frames, `go` and
+//! `defer` thunks in between are skipped.
+//!
+//! Not yet: line tables (file:line of a PC) — codegen emits no source positions yet, so
+//! `Caller` and `Frame` report file "?" and line 0 — and inlining information (rgo does
+//! not inline).
+
+use std::sync::RwLock;
+
+use crate::g::G;
+
+/// One entry of the table codegen emits.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct FuncTabEntry {
+    pub entry: usize,
+    pub size: u32,
+    _pad: u32,
+    pub name: *const u8,
+    pub name_len: usize,
+}
+
+// SAFETY: entries point at immutable code and static name bytes.
+unsafe impl Send for FuncTabEntry {}
+unsafe impl Sync for FuncTabEntry {}
+
+static FUNCTAB: RwLock<Vec<FuncTabEntry>> = RwLock::new(Vec::new());
+
+/// Registers the program's function table.
+///
+/// # Safety
+/// `table` points at `n` entries as described in rgo_abi::entry::REGISTER_FUNCTAB, whose
+/// code and names stay mapped for the life of the process.
+#[no_mangle]
+pub unsafe extern "C" fn rgo_register_functab(_g: *mut G, table: *const FuncTabEntry, n: i64) {
+    // SAFETY: per the contract.
+    let entries = unsafe { core::slice::from_raw_parts(table, n.max(0) as usize) };
+    let mut t = FUNCTAB.write().unwrap_or_else(|e| e.into_inner());
+    t.extend_from_slice(entries);
+    t.sort_by_key(|e| e.entry);
+}
+
+/// The function whose code contains `pc`: its entry address and name.
+pub fn find_func(pc: usize) -> Option<(usize, &'static [u8])> {
+    let t = FUNCTAB.read().unwrap_or_else(|e| e.into_inner());
+    let i = t.partition_point(|e| e.entry <= pc);
+    let e = t.get(i.checked_sub(1)?)?;
+    if pc >= e.entry + e.size as usize {
+        return None;
+    }
+    // SAFETY: names are static bytes of the registered table.
+    let name = unsafe { core::slice::from_raw_parts(e.name, e.name_len) };
+    Some((e.entry, name))
+}
+
+/// Return addresses of the Go frames above the frame whose frame pointer is `fp`,
+/// innermost first, after skipping `skip` of them; at most `max`.
+///
+/// # Safety
+/// `fp` is a frame pointer on `g`'s stack, in a chain that ends inside it.
+pub unsafe fn callers(g: *mut G, fp: usize, skip: usize, max: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    if g.is_null() {
+        return out;
+    }
+    // SAFETY: g is the running goroutine.
+    let (lo, hi) = unsafe { ((*g).stack.lo, (*g).stack.hi) };
+    let mut fp = fp;
+    let mut skip = skip;
+    while out.len() < max && fp >= lo && fp + 16 <= hi && fp % 8 == 0 {
+        // SAFETY: fp is a frame record inside the stack: [fp] = caller's fp, [fp+8] =
+        // return address.
+        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if find_func(ret.wrapping_sub(1)).is_some() {
+            if skip > 0 {
+                skip -= 1;
+            } else {
+                out.push(ret);
+            }
+        }
+        if next <= fp {
+            break;
+        }
+        fp = next;
+    }
+    out
+}
+
+/// The current frame pointer (of the caller of this inlined helper).
+#[inline(always)]
+pub fn frame_pointer() -> usize {
+    let fp: usize;
+    // SAFETY: reads a register.
+    unsafe { core::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack)) };
+    fp
+}
