@@ -363,6 +363,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let fid = self.cx.lit_funcs.get(&e.id).copied();
         let fid = fid.ok_or_else(|| self.err(e.pos, "internal compiler error: unknown literal"))?;
         let caps = self.captures.get(&e.id).cloned().unwrap_or_default();
+        if caps.is_empty() {
+            // Nothing captured: one static closure object, as gc makes (no allocation).
+            let data = self.cx.funcval_data(fid).map_err(|m| self.err(e.pos, m))?;
+            let gv = self.cx.module.declare_data_in_func(data, self.b.func);
+            return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
+        }
         let size = self.b.ins().iconst(I64, 8 * (caps.len() as i64 + 1));
         let align = self.b.ins().iconst(I64, 8);
         let g = self.g;
