@@ -34,10 +34,16 @@ func (f *Func) Entry() uintptr {
 	return f.entry
 }
 
-// FileLine returns the file name and line number of the source code corresponding to pc.
-// rgo has no line tables yet: it reports "?" and 0.
+// funcLine looks up the source position of pc.
+func funcLine(pc uintptr, file *string, line *int) bool
+
+// FileLine returns the file name and line number of the source code corresponding to pc
+// ("?" and 0 where the function has no line table).
 func (f *Func) FileLine(pc uintptr) (file string, line int) {
-	return "?", 0
+	if !funcLine(pc, &file, &line) {
+		return "?", 0
+	}
+	return file, line
 }
 
 // Callers fills pc with the return program counters of function invocations on the

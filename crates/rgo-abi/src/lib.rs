@@ -177,8 +177,11 @@ pub mod entry {
     /// frame_off: u32, _: u32}` (see rgo-runtime's defer.rs).
     pub const REGISTER_UNWIND: &str = "rgo_register_unwind";
     /// `fn(g, table: *const FuncTabEntry, n: i64)`: registers the program's Go functions
-    /// for `runtime.Callers`/`FuncForPC`: 32-byte entries `{entry: usize, size: u32, _:
-    /// u32, name: *const u8, name_len: usize}`, in any order.
+    /// for `runtime.Callers`/`Caller`/`FuncForPC`: 64-byte entries `{entry: usize, size:
+    /// u32, nlines: u32, name: *const u8, name_len: usize, file: *const u8, file_len:
+    /// usize, lines: *const [u32; 2], _: usize}`, in any order. `lines` holds `nlines`
+    /// pairs `{code offset, line}` sorted by offset: the code from that offset on belongs
+    /// to that source line (of `file`).
     pub const REGISTER_FUNCTAB: &str = "rgo_register_functab";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";

@@ -102,8 +102,11 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
-    /// Code size of every function defined so far (for the function table).
-    pub code_sizes: Vec<(FuncId, u32)>,
+    /// Every function defined so far, for the function table: its code size, file and
+    /// line table (see `func::pcln`).
+    pub code_sizes: Vec<(FuncId, u32, usize, Vec<(u32, u32)>)>,
+    /// File names and sources for line tables (empty: no line information).
+    pub sources: &'a [(String, &'a rgo_syntax::SourceFile)],
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
@@ -305,6 +308,17 @@ pub fn compile<M: Module>(
     pkg: &Package,
     files: &[ast::File],
 ) -> Result<FuncId, Vec<CgError>> {
+    compile_with_lines(module, pkg, files, &[])
+}
+
+/// As [`compile`], with line tables for `runtime.Caller` and friends: `sources[i]` is the
+/// name to report for `files[i]` and its source text.
+pub fn compile_with_lines<'a, M: Module>(
+    module: &mut M,
+    pkg: &'a Package,
+    files: &'a [ast::File],
+    sources: &'a [(String, &'a rgo_syntax::SourceFile)],
+) -> Result<FuncId, Vec<CgError>> {
     let mut cx = Ctx {
         module,
         pkg,
@@ -329,6 +343,7 @@ pub fn compile<M: Module>(
         pending_trampolines: Vec::new(),
         unwind: Vec::new(),
         code_sizes: Vec::new(),
+        sources,
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -634,7 +649,9 @@ fn finish<M: Module>(
             }
             cx.record_unwind(id, ctx);
             if let Some(code) = ctx.compiled_code() {
-                cx.code_sizes.push((id, code.buffer.data().len() as u32));
+                let lines = func::pcln::line_table(cx.sources, file, code);
+                cx.code_sizes
+                    .push((id, code.buffer.data().len() as u32, file, lines));
             }
         }
         Err(e) => {
@@ -739,12 +756,14 @@ fn emit_unwind_table<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, u
 }
 
 /// Emits the function table (see `rgo_abi::entry::REGISTER_FUNCTAB`): every named Go
-/// function with its code size and name, for `runtime.Callers` and `runtime.FuncForPC`.
-/// Anonymous functions (thunks, wrappers) and runtime trampolines are left out, so stack
-/// walks see only Go functions. Returns its data id and length.
+/// function with its code size, name, file and line table, for `runtime.Callers`,
+/// `Caller` and `FuncForPC`. Anonymous functions (thunks, wrappers) and runtime
+/// trampolines are left out, so stack walks see only Go functions. Returns its data id
+/// and length.
 fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)>, String> {
+    const ENTRY: usize = 64;
     let mut entries = Vec::new();
-    for &(id, size) in &cx.code_sizes {
+    for (id, size, file, lines) in std::mem::take(&mut cx.code_sizes) {
         let decl = cx.module.declarations().get_function_decl(id);
         let Some(name) = decl.name.clone() else {
             continue;
@@ -752,33 +771,67 @@ fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)
         if name.ends_with(".trampoline") || name == ENTRY_SYMBOL {
             continue;
         }
-        entries.push((id, size, name));
+        entries.push((id, size, name, file, lines));
     }
     if entries.is_empty() {
         return Ok(None);
     }
-    let mut names = Vec::new();
-    for (_, _, name) in &entries {
-        names.push(cx.string_data(name.as_bytes())?);
+    // Per entry: name, file name and line table data.
+    let mut refs = Vec::new();
+    for (_, _, name, file, lines) in &entries {
+        let n = cx.string_data(name.as_bytes())?;
+        let fname = cx
+            .sources
+            .get(*file)
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
+        let f = cx.string_data(fname.as_bytes())?;
+        let l = if lines.is_empty() {
+            None
+        } else {
+            let id = cx
+                .module
+                .declare_anonymous_data(false, false)
+                .map_err(|e| e.to_string())?;
+            let mut d = DataDescription::new();
+            let bytes: Vec<u8> = lines
+                .iter()
+                .flat_map(|&(off, line)| off.to_le_bytes().into_iter().chain(line.to_le_bytes()))
+                .collect();
+            d.define(bytes.into_boxed_slice());
+            d.set_align(4);
+            cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
+            Some(id)
+        };
+        refs.push((n, name.len(), f, fname.len(), l));
     }
     let id = cx
         .module
         .declare_data("rgo.functab", Linkage::Local, false, false)
         .map_err(|e| e.to_string())?;
     let mut d = DataDescription::new();
-    let mut bytes = vec![0u8; 32 * entries.len()];
-    for (i, (_, size, name)) in entries.iter().enumerate() {
-        let e = &mut bytes[32 * i..32 * i + 32];
+    let mut bytes = vec![0u8; ENTRY * entries.len()];
+    for (i, ((_, size, _, _, lines), r)) in entries.iter().zip(&refs).enumerate() {
+        let e = &mut bytes[ENTRY * i..ENTRY * (i + 1)];
         e[8..12].copy_from_slice(&size.to_le_bytes());
-        e[24..32].copy_from_slice(&(name.len() as u64).to_le_bytes());
+        e[12..16].copy_from_slice(&(lines.len() as u32).to_le_bytes());
+        e[24..32].copy_from_slice(&(r.1 as u64).to_le_bytes());
+        e[40..48].copy_from_slice(&(r.3 as u64).to_le_bytes());
     }
     d.define(bytes.into_boxed_slice());
     d.set_align(8);
-    for (i, ((f, ..), name)) in entries.iter().zip(&names).enumerate() {
+    for (i, ((f, ..), r)) in entries.iter().zip(&refs).enumerate() {
+        let base = (ENTRY * i) as u32;
         let fr = cx.module.declare_func_in_data(*f, &mut d);
-        d.write_function_addr((32 * i) as u32, fr);
-        let gv = cx.module.declare_data_in_data(*name, &mut d);
-        d.write_data_addr((32 * i + 16) as u32, gv, 0);
+        d.write_function_addr(base, fr);
+        let gv = cx.module.declare_data_in_data(r.0, &mut d);
+        d.write_data_addr(base + 16, gv, 0);
+        let gv = cx.module.declare_data_in_data(r.2, &mut d);
+        d.write_data_addr(base + 32, gv, 0);
+        if let Some(l) = r.4 {
+            let gv = cx.module.declare_data_in_data(l, &mut d);
+            d.write_data_addr(base + 48, gv, 0);
+        }
     }
     cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
     Ok(Some((id, entries.len())))

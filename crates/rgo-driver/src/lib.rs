@@ -187,6 +187,24 @@ impl rgo_types::Importer for GorootImporter {
     }
 }
 
+/// The file names line tables report (absolute, as gc records them) with their sources.
+fn line_sources(prog: &Program) -> Vec<(String, &SourceFile)> {
+    prog.sources
+        .iter()
+        .map(|s| {
+            let p = Path::new(&s.name);
+            let name = if p.is_relative() && p.exists() {
+                std::env::current_dir()
+                    .map(|d| d.join(p).display().to_string())
+                    .unwrap_or_else(|_| s.name.clone())
+            } else {
+                s.name.clone()
+            };
+            (name, s)
+        })
+        .collect()
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
@@ -229,10 +247,12 @@ pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
         .map(|(_, p)| *p);
     builder.symbols(symbols);
     let mut module = JITModule::new(builder);
-    let entry = match rgo_codegen::compile(&mut module, &prog.package, &prog.files) {
-        Ok(e) => e,
-        Err(errs) => return codegen_failure(&prog, errs),
-    };
+    let lines = line_sources(&prog);
+    let entry =
+        match rgo_codegen::compile_with_lines(&mut module, &prog.package, &prog.files, &lines) {
+            Ok(e) => e,
+            Err(errs) => return codegen_failure(&prog, errs),
+        };
     if let Err(e) = module.finalize_definitions() {
         return Failure::compile(format!("rgo: {e}"));
     }
@@ -269,7 +289,8 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let builder = ObjectBuilder::new(isa, "main", default_libcall_names())
         .map_err(|e| Failure::compile(format!("rgo: {e}")))?;
     let mut module = ObjectModule::new(builder);
-    let entry = rgo_codegen::compile(&mut module, &prog.package, &prog.files)
+    let lines = line_sources(&prog);
+    let entry = rgo_codegen::compile_with_lines(&mut module, &prog.package, &prog.files, &lines)
         .map_err(|errs| codegen_failure(&prog, errs))?;
     rgo_codegen::define_c_main(&mut module, entry)
         .map_err(|e| Failure::compile(format!("rgo: {e}")))?;

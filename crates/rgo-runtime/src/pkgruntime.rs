@@ -170,6 +170,31 @@ pub unsafe extern "C" fn rgo_runtime_funcInfo(
     true
 }
 
+/// `funcLine(pc uintptr, file *string, line *int) bool`: the source position of `pc`.
+///
+/// # Safety
+/// `file` and `line` are valid pointers.
+#[no_mangle]
+pub unsafe extern "C" fn rgo_runtime_funcLine(
+    _g: *mut G,
+    pc: usize,
+    file: *mut GoString,
+    line: *mut i64,
+) -> bool {
+    let Some((f, l)) = crate::symtab::file_line(pc) else {
+        return false;
+    };
+    // SAFETY: per the contract; the file name bytes are static.
+    unsafe {
+        file.write(GoString {
+            ptr: f.as_ptr(),
+            len: f.len() as i64,
+        });
+        line.write(l as i64);
+    }
+    true
+}
+
 /// runtime.Callers(skip, pc []uintptr) int: frame 0 is runtime.Callers itself.
 ///
 /// # Safety
@@ -233,5 +258,6 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rgo_runtime_gogetenv", rgo_runtime_gogetenv as *const u8),
         ("rgo_runtime_funcInfo", rgo_runtime_funcInfo as *const u8),
         ("rgo_runtime_Callers", rgo_runtime_Callers as *const u8),
+        ("rgo_runtime_funcLine", rgo_runtime_funcLine as *const u8),
     ]
 }

@@ -9,9 +9,9 @@
 //! keeping the return addresses that fall inside Go functions; runtime frames, `go` and
 //! `defer` thunks in between are skipped.
 //!
-//! Not yet: line tables (file:line of a PC) — codegen emits no source positions yet, so
-//! `Caller` and `Frame` report file "?" and line 0 — and inlining information (rgo does
-//! not inline).
+//! Each entry also carries the function's file and line table (see codegen's
+//! `func/pcln.rs`): lines are those of statements, calls and closing braces. Not kept:
+//! column information and inlining (rgo does not inline).
 
 use std::sync::RwLock;
 
@@ -23,10 +23,17 @@ use crate::g::G;
 pub struct FuncTabEntry {
     pub entry: usize,
     pub size: u32,
-    _pad: u32,
+    pub nlines: u32,
     pub name: *const u8,
     pub name_len: usize,
+    pub file: *const u8,
+    pub file_len: usize,
+    /// `nlines` pairs `{code offset, line}`, sorted by offset.
+    pub lines: *const [u32; 2],
+    _pad: usize,
 }
+
+const _: () = assert!(core::mem::size_of::<FuncTabEntry>() == 64);
 
 // SAFETY: entries point at immutable code and static name bytes.
 unsafe impl Send for FuncTabEntry {}
@@ -59,6 +66,28 @@ pub fn find_func(pc: usize) -> Option<(usize, &'static [u8])> {
     // SAFETY: names are static bytes of the registered table.
     let name = unsafe { core::slice::from_raw_parts(e.name, e.name_len) };
     Some((e.entry, name))
+}
+
+/// The file and line of the code at `pc` (a return address minus one, or an address
+/// inside a function), if the function has a line table.
+pub fn file_line(pc: usize) -> Option<(&'static [u8], u32)> {
+    let t = FUNCTAB.read().unwrap_or_else(|e| e.into_inner());
+    let i = t.partition_point(|e| e.entry <= pc);
+    let e = t.get(i.checked_sub(1)?)?;
+    if pc >= e.entry + e.size as usize || e.nlines == 0 || e.lines.is_null() {
+        return None;
+    }
+    // SAFETY: the registered table's line pairs and file name are static.
+    let (lines, file) = unsafe {
+        (
+            core::slice::from_raw_parts(e.lines, e.nlines as usize),
+            core::slice::from_raw_parts(e.file, e.file_len),
+        )
+    };
+    let off = (pc - e.entry) as u32;
+    let j = lines.partition_point(|l| l[0] <= off);
+    let line = lines[j.saturating_sub(1)][1];
+    Some((file, line))
 }
 
 /// Return addresses of the Go frames above the frame whose frame pointer is `fp`,

@@ -22,6 +22,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         dots: bool,
         ty: TypeId,
     ) -> R<Val> {
+        self.set_pos(e.pos);
         let ftv = self
             .cx
             .pkg

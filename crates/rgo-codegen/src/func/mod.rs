@@ -42,6 +42,7 @@ mod iface;
 mod maps;
 pub(crate) mod methval;
 pub(crate) mod native;
+pub(crate) mod pcln;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -276,6 +277,7 @@ pub(crate) fn lower_function<M: Module>(
 
     f.block(&block.stmts)?;
     if !f.is_terminated() {
+        f.set_pos(block.rbrace);
         if f.result_types.is_empty() || f.named_results.is_some() {
             f.ret(vec![])?;
         } else {

@@ -35,6 +35,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     pub(super) fn stmt(&mut self, s: &Stmt) -> R<()> {
+        self.set_pos(s.pos);
         match &s.kind {
             StmtKind::Empty => Ok(()),
             StmtKind::Block(b) => self.block(&b.stmts),
