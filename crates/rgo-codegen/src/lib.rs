@@ -65,6 +65,10 @@ pub fn host_isa(pic: bool) -> Result<OwnedTargetIsa, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A defined function, for the function table: id, code size, file index and line table
+/// (`{code offset, line}` pairs, see `func::pcln`).
+pub(crate) type CompiledFunc = (FuncId, u32, usize, Vec<(u32, u32)>);
+
 /// Per-program code generation state shared by all functions.
 pub(crate) struct Ctx<'a, M: Module> {
     pub module: &'a mut M,
@@ -102,9 +106,8 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
-    /// Every function defined so far, for the function table: its code size, file and
-    /// line table (see `func::pcln`).
-    pub code_sizes: Vec<(FuncId, u32, usize, Vec<(u32, u32)>)>,
+    /// Every function defined so far, for the function table.
+    pub code_sizes: Vec<CompiledFunc>,
     /// File names and sources for line tables (empty: no line information).
     pub sources: &'a [(String, &'a rgo_syntax::SourceFile)],
 }

@@ -13,12 +13,16 @@ use crate::g::{getg, G};
 use crate::panic::{Panic, PanicValue};
 use crate::string::GoString;
 
+/// # Safety
+/// `g` is the running goroutine.
 #[no_mangle]
 pub unsafe extern "C" fn rgo_runtime_Gosched(g: *mut G) {
     // SAFETY: forwarded contract.
     unsafe { crate::proc::rgo_gosched(g) }
 }
 
+/// # Safety
+/// `g` is the running goroutine.
 #[no_mangle]
 pub unsafe extern "C" fn rgo_runtime_GOMAXPROCS(g: *mut G, n: i64) -> i64 {
     // SAFETY: forwarded contract.
@@ -62,12 +66,16 @@ pub unsafe extern "C" fn rgo_runtime_Goexit(g: *mut G) {
     crate::proc::goexit1()
 }
 
+/// # Safety
+/// `g` is the running goroutine.
 #[no_mangle]
 pub unsafe extern "C" fn rgo_runtime_LockOSThread(g: *mut G) {
     // SAFETY: forwarded contract.
     unsafe { crate::proc::rgo_lockosthread(g) }
 }
 
+/// # Safety
+/// `g` is the running goroutine.
 #[no_mangle]
 pub unsafe extern "C" fn rgo_runtime_UnlockOSThread(g: *mut G) {
     // SAFETY: forwarded contract.

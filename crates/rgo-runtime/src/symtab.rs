@@ -104,7 +104,7 @@ pub unsafe fn callers(g: *mut G, fp: usize, skip: usize, max: usize) -> Vec<usiz
     let (lo, hi) = unsafe { ((*g).stack.lo, (*g).stack.hi) };
     let mut fp = fp;
     let mut skip = skip;
-    while out.len() < max && fp >= lo && fp + 16 <= hi && fp % 8 == 0 {
+    while out.len() < max && fp >= lo && fp + 16 <= hi && fp.is_multiple_of(8) {
         // SAFETY: fp is a frame record inside the stack: [fp] = caller's fp, [fp+8] =
         // return address.
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
