@@ -50,7 +50,9 @@ fn lib_imports(pkg: &LibPackage) -> Vec<String> {
 }
 
 /// The embedded packages that `files` import, directly or through each other, in
-/// dependency order (each after the packages it imports).
+/// dependency order (each after the packages it imports). `runtime` is always among them,
+/// as gc links its runtime into every program: it gives the runtime's panics their
+/// `runtime.Error` type.
 pub fn closure(files: &[ast::File]) -> Vec<&'static LibPackage> {
     fn visit(path: &str, out: &mut Vec<&'static LibPackage>, seen: &mut Vec<String>) {
         let Some(p) = find(path) else { return };
@@ -65,6 +67,7 @@ pub fn closure(files: &[ast::File]) -> Vec<&'static LibPackage> {
     }
     let mut out = Vec::new();
     let mut seen = Vec::new();
+    visit("runtime", &mut out, &mut seen);
     for f in files {
         for imp in &f.imports {
             visit(&imp.path, &mut out, &mut seen);

@@ -47,11 +47,11 @@ pub struct BoundsError {
 }
 
 impl BoundsError {
-    /// Prints the message after `runtime error: `.
-    fn print(&self) {
+    /// Go's text, with '%x' and '%y' standing for the operands.
+    fn template(&self) -> &'static str {
         let negative = self.signed && self.x < 0;
         // Go's texts: '%x' and '%y' stand for the operands.
-        let fmt: &str = match (self.code, negative) {
+        let fmt: &'static str = match (self.code, negative) {
             (bounds::INDEX, false) => "index out of range [%x] with length %y",
             (bounds::INDEX, true) => "index out of range [%x]",
             (bounds::SLICE_ALEN, false) => "slice bounds out of range [:%x] with length %y",
@@ -73,7 +73,12 @@ impl BoundsError {
             }
             _ => "index out of range [%x] with length %y",
         };
-        let b = fmt.as_bytes();
+        fmt
+    }
+
+    /// Prints the message after `runtime error: `.
+    fn print(&self) {
+        let b = self.template().as_bytes();
         let mut start = 0;
         let mut i = 0;
         while i < b.len() {
@@ -91,6 +96,18 @@ impl BoundsError {
             }
         }
         print_bytes(&b[start..]);
+    }
+
+    /// The message after `runtime error: `, as a string (for `recover`).
+    fn text(&self) -> String {
+        let x = if self.signed {
+            self.x.to_string()
+        } else {
+            (self.x as u64).to_string()
+        };
+        self.template()
+            .replace("%x", &x)
+            .replace("%y", &self.y.to_string())
     }
 }
 
@@ -225,7 +242,9 @@ pub fn panic_text(v: &PanicValue) -> String {
         PanicValue::Error(RuntimeError::NegativeShift) => {
             "runtime error: negative shift amount".into()
         }
-        PanicValue::Error(RuntimeError::Bounds(_)) => "runtime error: index out of range".into(),
+        PanicValue::Error(RuntimeError::Bounds(b)) => format!("runtime error: {}", b.text()),
+        PanicValue::Error(RuntimeError::Overflow) => "runtime error: integer overflow".into(),
+        PanicValue::Error(RuntimeError::FloatError) => "runtime error: floating point error".into(),
         _ => "runtime error".into(),
     }
 }
@@ -237,7 +256,11 @@ fn print_eface(typ: *const u8, data: *const u8) {
     let t = unsafe { &*(typ as *const crate::lang::typedesc::Type) };
     let name = t.string_str();
     let kind = t.kind();
-    let named = t.uncommon().is_some() && !name.is_empty() && name.contains('.');
+    // The runtime's own errors print as their text (gc prints an error's Error()).
+    let named = t.uncommon().is_some()
+        && !name.is_empty()
+        && name.contains('.')
+        && typ as *const crate::lang::typedesc::Type != crate::lang::typedesc::runtime_error_type();
     let read = |size: usize| -> u64 {
         if t.is_direct_iface() {
             return data as u64;

@@ -227,6 +227,20 @@ pub unsafe extern "C" fn rgo_runtime_Callers(
     pcs.len() as i64
 }
 
+/// `registerErrorType(e any) bool`: makes `e`'s dynamic type (package runtime's
+/// `errorString`) the type of the runtime's own panic values.
+#[no_mangle]
+pub extern "C" fn rgo_runtime_registerErrorType(
+    _g: *mut G,
+    typ: *const u8,
+    _data: *const u8,
+) -> bool {
+    if !typ.is_null() {
+        crate::lang::typedesc::register_runtime_error_type(typ as *const _);
+    }
+    true
+}
+
 /// Every entry point of this module, for the JIT's symbol table.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     vec![
@@ -267,5 +281,9 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rgo_runtime_funcInfo", rgo_runtime_funcInfo as *const u8),
         ("rgo_runtime_Callers", rgo_runtime_Callers as *const u8),
         ("rgo_runtime_funcLine", rgo_runtime_funcLine as *const u8),
+        (
+            "rgo_runtime_registerErrorType",
+            rgo_runtime_registerErrorType as *const u8,
+        ),
     ]
 }

@@ -1022,9 +1022,10 @@ fn stoplockedm() {
             s.nmidlelocked += 1;
             checkdead(&mut s);
         }
+        // Whoever wakes us (startlockedm) has already counted us as running again, so
+        // that checkdead never sees our runnable G with every M idle.
         (*m).park.sleep();
         (*m).park.clear();
-        SCHED.lock().nmidlelocked -= 1;
         let pp = (*m).nextp;
         (*m).nextp = ptr::null_mut();
         acquirep(pp);
@@ -1036,6 +1037,7 @@ fn startlockedm(gp: *mut G) {
     // SAFETY: gp is Runnable, locked to a parked M (in stoplockedm).
     unsafe {
         let lm = (*gp).lockedm;
+        SCHED.lock().nmidlelocked -= 1;
         let pp = releasep();
         (*lm).nextp = pp;
         (*lm).park.wakeup();
