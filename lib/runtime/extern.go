@@ -70,3 +70,9 @@ func GOROOT() string {
 
 // gogetenv returns the value of environment variable key ("" if unset).
 func gogetenv(key string) string
+
+// Stack formats a stack trace of the calling goroutine into buf and returns the number
+// of bytes written: a `goroutine N [running]:` header, then per frame the function and
+// its file:line. With all set, gc adds the other goroutines; rgo does not yet. Argument
+// values are not printed (`(...)`).
+func Stack(buf []byte, all bool) int

@@ -1,7 +1,7 @@
 //! rgo's own Go library: packages whose Go sources live in this repository (`lib/`) and
 //! are embedded into the driver, so that `rgo` needs nothing but itself to compile them.
 //!
-//! Today this is `runtime` — gc's runtime package cannot be compiled by anything but gc,
+//! Today these are `runtime` and `runtime/debug` — gc's runtime package cannot be compiled by anything but gc,
 //! so rgo supplies its own: Go declarations (types, constants, variables, functions with
 //! Go bodies) plus body-less functions that codegen binds to runtime entry points (see
 //! `rgo_abi::native`). An import of one of these paths is resolved here before GOROOT is
@@ -24,15 +24,24 @@ impl LibPackage {
 }
 
 /// Every embedded package.
-pub const PACKAGES: &[LibPackage] = &[LibPackage {
-    path: "runtime",
-    files: &[
-        ("extern.go", include_str!("../../../lib/runtime/extern.go")),
-        ("mstats.go", include_str!("../../../lib/runtime/mstats.go")),
-        ("symtab.go", include_str!("../../../lib/runtime/symtab.go")),
-        ("error.go", include_str!("../../../lib/runtime/error.go")),
-    ],
-}];
+pub const PACKAGES: &[LibPackage] = &[
+    LibPackage {
+        path: "runtime",
+        files: &[
+            ("extern.go", include_str!("../../../lib/runtime/extern.go")),
+            ("mstats.go", include_str!("../../../lib/runtime/mstats.go")),
+            ("symtab.go", include_str!("../../../lib/runtime/symtab.go")),
+            ("error.go", include_str!("../../../lib/runtime/error.go")),
+        ],
+    },
+    LibPackage {
+        path: "runtime/debug",
+        files: &[(
+            "debug.go",
+            include_str!("../../../lib/runtime/debug/debug.go"),
+        )],
+    },
+];
 
 fn find(path: &str) -> Option<&'static LibPackage> {
     PACKAGES.iter().find(|p| p.path == path)

@@ -1,4 +1,5 @@
-//! The entry points behind package runtime's body-less Go functions (rgo's `lib/runtime`),
+//! The entry points behind the body-less Go functions of packages runtime and
+//! runtime/debug (rgo's `lib/runtime`),
 //! named by rgo-abi's native rule (`runtime.Gosched` → `rgo_runtime_Gosched`) and taking
 //! their arguments as that rule lays them out: `g` first, an out buffer for results other
 //! than one single-part value, then the parameters' parts.
@@ -241,6 +242,64 @@ pub extern "C" fn rgo_runtime_registerErrorType(
     true
 }
 
+/// runtime.Stack(buf []byte, all bool) int: the calling goroutine's trace (see the Go
+/// declaration for what is left out).
+///
+/// # Safety
+/// `g` is the running goroutine; `buf` is a slice's backing array of `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rgo_runtime_Stack(
+    g: *mut G,
+    buf: *mut u8,
+    len: i64,
+    _cap: i64,
+    _all: bool,
+) -> i64 {
+    let g = if g.is_null() { getg() } else { g };
+    let fp = crate::symtab::frame_pointer();
+    // SAFETY: fp is this function's frame, on g's stack; skip runtime.Stack itself.
+    let pcs = unsafe { crate::symtab::callers(g, fp, 1, 100) };
+    // SAFETY: g is the running goroutine.
+    let mut text = format!("goroutine {} [running]:\n", unsafe { (*g).goid });
+    for pc in pcs {
+        let Some((entry, name)) = crate::symtab::find_func(pc - 1) else {
+            continue;
+        };
+        text.push_str(&String::from_utf8_lossy(name));
+        text.push_str("(...)\n");
+        match crate::symtab::file_line(pc - 1) {
+            Some((file, line)) => text.push_str(&format!(
+                "\t{}:{} +{:#x}\n",
+                String::from_utf8_lossy(file),
+                line,
+                pc - entry
+            )),
+            None => text.push_str(&format!("\t?:0 +{:#x}\n", pc - entry)),
+        }
+    }
+    let n = text.len().min(len.max(0) as usize);
+    // SAFETY: n <= len bytes of buf are writable.
+    unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), buf, n) };
+    n as i64
+}
+
+/// runtime/debug.SetGCPercent.
+#[no_mangle]
+pub extern "C" fn rgo_runtime_debug_SetGCPercent(g: *mut G, pct: i64) -> i64 {
+    crate::mem::rgo_setgcpercent(g, pct)
+}
+
+/// runtime/debug.FreeOSMemory: a collection (once the collector is wired in, as for
+/// [`rgo_runtime_GC`]), then every free page goes back to the operating system.
+#[no_mangle]
+pub extern "C" fn rgo_runtime_debug_FreeOSMemory(g: *mut G) {
+    if crate::mem::world::hooks_installed() {
+        crate::mem::rgo_freeosmemory(g);
+    } else {
+        crate::mem::scavenge::release_all();
+    }
+}
+
 /// Every entry point of this module, for the JIT's symbol table.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     vec![
@@ -284,6 +343,15 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (
             "rgo_runtime_registerErrorType",
             rgo_runtime_registerErrorType as *const u8,
+        ),
+        ("rgo_runtime_Stack", rgo_runtime_Stack as *const u8),
+        (
+            "rgo_runtime_debug_SetGCPercent",
+            rgo_runtime_debug_SetGCPercent as *const u8,
+        ),
+        (
+            "rgo_runtime_debug_FreeOSMemory",
+            rgo_runtime_debug_FreeOSMemory as *const u8,
         ),
     ]
 }
