@@ -1,9 +1,12 @@
 // The runtime package: constants, scheduler queries, Goexit running deferred calls,
 // LockOSThread, MemStats, GC, Callers/FuncForPC/Caller/CallersFrames with names and
-// lines, KeepAlive, and package variables of another package.
+// lines, KeepAlive, Stack, package variables of another package, and runtime/debug.
 package main
 
-import "runtime"
+import (
+	"runtime"
+	"runtime/debug"
+)
 
 type point struct{ x, y int }
 
@@ -92,6 +95,23 @@ func main() {
 
 	runtime.MemProfileRate = 0
 	println(runtime.MemProfileRate)
+	println(debug.SetGCPercent(50), debug.SetGCPercent(100))
+	st := string(debug.Stack())
+	println(len(st) > 0 && st[:len("goroutine 1 [running]:\nruntime/debug.Stack")] == "goroutine 1 [running]:\nruntime/debug.Stack")
+	buf := make([]byte, 100)
+	n := runtime.Stack(buf, false)
+	println(string(buf[:len("goroutine 1 [running]:\nmain.main")]), n <= len(buf))
+
+	// Run-time errors are runtime.Error values.
+	func() {
+		defer func() {
+			err := recover().(runtime.Error)
+			println(err.Error())
+		}()
+		var a []int
+		_ = a[5]
+	}()
+
 	var e error = runtimeErr()
 	if re, ok := e.(runtime.Error); ok {
 		re.RuntimeError()
