@@ -65,10 +65,18 @@ impl<'a> Checker<'a> {
                                 ObjKind::PkgName(imp.path.clone()),
                                 basic::INVALID,
                             );
-                            self.pkg_scopes.insert(imp.path.clone(), scope);
-                            if name != "_" {
+                            if name == "." {
+                                // A dot import declares the package's exported names in
+                                // the file scope.
+                                for (n, &u) in &scope {
+                                    if self.objects[u.0 as usize].is_exported() {
+                                        self.scopes[fs].names.insert(n.clone(), u);
+                                    }
+                                }
+                            } else if name != "_" {
                                 self.declare(fs, imp.local_name.as_ref().map(|n| n.id), o);
                             }
+                            self.pkg_scopes.insert(imp.path.clone(), scope);
                             self.imports.push((fi, o, imp.path.clone(), imp.path_pos));
                         }
                         Err(e) => {
@@ -889,6 +897,18 @@ impl<'a> Checker<'a> {
         for (fi, o, path, _pos) in self.imports.clone() {
             if self.extra[o.0 as usize].used {
                 continue;
+            }
+            if self.obj(o).name == "." {
+                // Used when any name it brought into the file scope was.
+                let scope = if path == "unsafe" {
+                    self.unsafe_scope.clone()
+                } else {
+                    self.pkg_scopes.get(&path).cloned().unwrap_or_default()
+                };
+                let used = self.dot_used.borrow();
+                if scope.values().any(|&u| used.contains(&(fi, u))) {
+                    continue;
+                }
             }
             let name = self.obj(o).name.clone();
             let last = path.rsplit('/').next().unwrap_or(&path).to_string();

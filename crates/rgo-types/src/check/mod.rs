@@ -193,6 +193,9 @@ pub(crate) struct Checker<'a> {
     /// Packages checked earlier into these tables (see [`check_packages`]): their imports
     /// resolve to their scopes in `pkg_scopes`, not through the importer.
     pub checked: std::collections::HashSet<String>,
+    /// Objects of dot-imported packages found through a file scope: (file, object), for
+    /// the unused-import check.
+    pub dot_used: std::cell::RefCell<std::collections::HashSet<(usize, ObjId)>>,
 }
 
 /// Type-checks one package. `path` is its import path ("main" for commands).
@@ -344,6 +347,7 @@ impl<'a> Checker<'a> {
             func_tparams: HashMap::new(),
             pending_underlying: Vec::new(),
             checked: Default::default(),
+            dot_used: Default::default(),
         };
         c.universe = c.new_scope(None, false);
         crate::universe::populate(&mut c);
@@ -493,6 +497,9 @@ impl<'a> Checker<'a> {
             if id == self.pkg_scope {
                 if let Some(&fs) = self.file_scopes.get(self.file) {
                     if let Some(&o) = self.scopes[fs].names.get(name) {
+                        if !matches!(self.obj(o).kind, ObjKind::PkgName(_)) {
+                            self.dot_used.borrow_mut().insert((self.file, o));
+                        }
                         return Some(o);
                     }
                 }
