@@ -603,20 +603,16 @@ pub fn compile_with_lines<'a, M: Module>(
 
     // Trampolines the functions above asked for, before the unwind table is written.
     flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
-    let mut tables = Vec::new();
-    if let Some((d, n)) = emit_unwind_table(&mut cx).map_err(internal)? {
-        tables.push((rgo_abi::entry::REGISTER_UNWIND, d, n));
-    }
-    if let Some((d, n)) = emit_functab(&mut cx).map_err(internal)? {
-        tables.push((rgo_abi::entry::REGISTER_FUNCTAB, d, n));
-    }
+    let unwind = emit_unwind_table(&mut cx).map_err(internal)?;
+    let functab = emit_functab(&mut cx).map_err(internal)?;
     let entry = func::lower_entry(
         &mut cx,
         &mut ctx,
         &mut fctx,
         &init_funcs,
         main_func,
-        &tables,
+        unwind,
+        functab,
     )
     .map_err(|e| vec![e])?;
     cx.module.clear_context(&mut ctx);

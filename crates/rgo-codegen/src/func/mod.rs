@@ -311,7 +311,8 @@ pub(crate) fn lower_entry<M: Module>(
     fctx: &mut FunctionBuilderContext,
     init_funcs: &[FuncId],
     main: FuncId,
-    tables: &[(&'static str, cranelift_module::DataId, usize)],
+    unwind: Option<(cranelift_module::DataId, usize)>,
+    functab: Option<(cranelift_module::DataId, usize)>,
 ) -> R<FuncId> {
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
@@ -332,12 +333,14 @@ pub(crate) fn lower_entry<M: Module>(
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
     let mut f = FnLower::bare(cx, b, g, closure);
-    // Tables the runtime needs before any Go code runs (unwinding, the function table).
-    for &(register, table, n) in tables {
+    if let Some(table) = functab {
+        crate::func::pcln::register_functab(&mut f, table)?;
+    }
+    if let Some((table, n)) = unwind {
         let gv = f.cx.module.declare_data_in_func(table, f.b.func);
         let addr = f.b.ins().symbol_value(I64, gv);
         let n = f.b.ins().iconst(I64, n as i64);
-        f.call_rt(register, &[g, addr, n])?;
+        f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
     let inits = f.cx.pkg.info.init_order.clone();
     for init in &inits {

@@ -9,12 +9,13 @@
 //! identifies the position. After compilation the ranges become `{code offset, line}`
 //! pairs that go into the function table (`emit_functab`).
 
-use cranelift_codegen::ir::SourceLoc;
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{InstBuilder, SourceLoc};
 use cranelift_codegen::CompiledCode;
 use cranelift_module::Module;
 use rgo_syntax::{Pos, SourceFile};
 
-use super::FnLower;
+use super::{FnLower, R};
 
 impl<M: Module> FnLower<'_, '_, '_, M> {
     /// Attributes the instructions emitted from now on to source position `pos`.
@@ -45,4 +46,17 @@ pub(crate) fn line_table(
         out.push((loc.start, line));
     }
     out
+}
+
+/// In `rgo.main`: registers the function table (`emit_functab`) with the runtime.
+pub(crate) fn register_functab<M: Module>(
+    f: &mut FnLower<'_, '_, '_, M>,
+    (table, n): (cranelift_module::DataId, usize),
+) -> R<()> {
+    let gv = f.cx.module.declare_data_in_func(table, f.b.func);
+    let addr = f.b.ins().symbol_value(I64, gv);
+    let n = f.b.ins().iconst(I64, n as i64);
+    let g = f.g;
+    f.call_rt(rgo_abi::entry::REGISTER_FUNCTAB, &[g, addr, n])?;
+    Ok(())
 }
