@@ -756,18 +756,21 @@ fn emit_unwind_table<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, u
 
 /// Emits the function table (see `rgo_abi::entry::REGISTER_FUNCTAB`): every named Go
 /// function with its code size, name, file and line table, for `runtime.Callers`,
-/// `Caller` and `FuncForPC`. Anonymous functions (thunks, wrappers) and runtime
-/// trampolines are left out, so stack walks see only Go functions. Returns its data id
+/// `Caller` and `FuncForPC`. Anonymous functions (thunks, wrappers), pointer-receiver
+/// wrappers and runtime trampolines are left out, so stack walks see only the program's
+/// own functions, as in gc. Returns its data id
 /// and length.
 fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)>, String> {
     const ENTRY: usize = 64;
+    // gc hides its generated wrappers from stack walks; so do we.
+    let wrappers: HashSet<FuncId> = cx.method_funcs.deref_wrappers.values().copied().collect();
     let mut entries = Vec::new();
     for (id, size, file, lines) in std::mem::take(&mut cx.code_sizes) {
         let decl = cx.module.declarations().get_function_decl(id);
         let Some(name) = decl.name.clone() else {
             continue;
         };
-        if name.ends_with(".trampoline") || name == ENTRY_SYMBOL {
+        if name.ends_with(".trampoline") || name == ENTRY_SYMBOL || wrappers.contains(&id) {
             continue;
         }
         entries.push((id, size, name, file, lines));
