@@ -20,6 +20,7 @@
 mod func;
 mod layout;
 mod promote;
+mod reach;
 mod rt;
 mod typedesc;
 
@@ -361,6 +362,7 @@ pub fn compile_with_lines<'a, M: Module>(
     let mut init_funcs = Vec::new();
     let mut main_func = None;
     let mut init_index = 0;
+    let reach = reach::Reach::compute(pkg, files);
     for (fi, file) in files.iter().enumerate() {
         for d in &file.decls {
             match d {
@@ -378,6 +380,9 @@ pub fn compile_with_lines<'a, M: Module>(
                         // them an object; without one there is nothing to compile.
                         None => continue,
                     };
+                    if !reach.keep(pkg, obj) {
+                        continue;
+                    }
                     let name = func_symbol(pkg, obj, fd, &mut init_index);
                     let recv = match pkg.obj(obj).kind {
                         ObjKind::Func { recv } => recv,

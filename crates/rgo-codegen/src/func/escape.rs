@@ -26,6 +26,10 @@ pub(crate) struct FuncInfo<'a> {
     pub captures: HashMap<NodeId, Vec<ObjId>>,
     /// The function literals, outermost first.
     pub lits: Vec<&'a Expr>,
+    /// Package-level functions (not methods) named in the code, plainly or qualified.
+    pub funcs: HashSet<ObjId>,
+    /// Types of the code's expressions and declared names.
+    pub types: HashSet<rgo_types::TypeId>,
 }
 
 struct Walker<'a, 'p> {
@@ -48,6 +52,8 @@ pub(crate) fn analyze<'a>(
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            funcs: HashSet::new(),
+            types: HashSet::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -69,6 +75,8 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, exprs: &[&'a Expr]) -> FuncInfo<'
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            funcs: HashSet::new(),
+            types: HashSet::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -83,6 +91,7 @@ impl<'a> Walker<'a, '_> {
     fn def(&mut self, id: NodeId) {
         if let Some(&o) = self.pkg.info.defs.get(&id) {
             self.owner.insert(o, self.stack.len());
+            self.info.types.insert(self.pkg.obj(o).typ);
         }
     }
 
@@ -114,6 +123,9 @@ impl<'a> Walker<'a, '_> {
         let Some(&o) = self.pkg.info.uses.get(&id) else {
             return;
         };
+        if matches!(self.pkg.obj(o).kind, ObjKind::Func { recv: None }) {
+            self.info.funcs.insert(o);
+        }
         if !self.is_local_var(o) {
             return;
         }
@@ -322,6 +334,9 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn expr(&mut self, e: &'a Expr) {
+        if let Some(tv) = self.pkg.tv(e.id) {
+            self.info.types.insert(tv.typ);
+        }
         match &e.kind {
             ExprKind::Name(_) => self.use_name(e.id),
             ExprKind::Bad | ExprKind::BasicLit { .. } => {}
@@ -341,7 +356,9 @@ impl<'a> Walker<'a, '_> {
                 self.stack.pop();
             }
             ExprKind::Paren(x) | ExprKind::Star(x) => self.expr(x),
-            ExprKind::Selector(x, _) => {
+            ExprKind::Selector(x, name) => {
+                // A qualified identifier names another package's object.
+                self.use_name(name.id);
                 if let Some(sel) = self.pkg.info.selections.get(&e.id) {
                     let ptr_recv = matches!(
                         self.pkg.obj(sel.obj).kind,
