@@ -417,7 +417,10 @@ pub fn compile_with_lines<'a, M: Module>(
                     }
                     if fd.recv.is_none() && fd.name.name == "init" {
                         init_funcs.push(id);
-                    } else if fd.recv.is_none() && fd.name.name == "main" {
+                    } else if fd.recv.is_none()
+                        && fd.name.name == "main"
+                        && pkg.obj(obj).pkg == "main"
+                    {
                         main_func = Some(id);
                     }
                     decls.push((fi, fd, obj));
@@ -459,7 +462,11 @@ pub fn compile_with_lines<'a, M: Module>(
     }
     let Some(main_func) = main_func else {
         return Err(vec![CgError {
-            file: 0,
+            // The main package's first file (library packages' files come first).
+            file: files
+                .iter()
+                .position(|f| f.package.name == "main")
+                .unwrap_or(0),
             pos: Pos(0),
             msg: "function main is undeclared in the main package".into(),
         }]);
