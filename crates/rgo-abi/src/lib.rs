@@ -179,9 +179,10 @@ pub mod entry {
     /// `fn(g, table: *const FuncTabEntry, n: i64)`: registers the program's Go functions
     /// for `runtime.Callers`/`Caller`/`FuncForPC`: 64-byte entries `{entry: usize, size:
     /// u32, nlines: u32, name: *const u8, name_len: usize, file: *const u8, file_len:
-    /// usize, lines: *const [u32; 2], _: usize}`, in any order. `lines` holds `nlines`
-    /// pairs `{code offset, line}` sorted by offset: the code from that offset on belongs
-    /// to that source line (of `file`).
+    /// usize, lines: *const [u32; 2], flags: u32, _: u32}`, in any order. `lines` holds
+    /// `nlines` pairs `{code offset, line}` sorted by offset: the code from that offset on
+    /// belongs to that source line (of `file`). `flags` bit 0: the function takes
+    /// arguments (a receiver or parameters).
     pub const REGISTER_FUNCTAB: &str = "rgo_register_functab";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";

@@ -525,7 +525,19 @@ pub fn compile_with_lines<'a, M: Module>(
             .name
             .clone()
             .unwrap_or_default();
+        // gc's names: `f.func1`, `f.func2` for the literals of `f`, `f.func1.1` for
+        // those nested in `f.func1`.
+        let mut names: Vec<String> = Vec::new();
+        let mut counts: HashMap<Option<usize>, usize> = HashMap::new();
         for (i, lit) in info.lits.iter().enumerate() {
+            let up = info.lit_parents.get(i).copied().flatten();
+            let k = counts.entry(up).or_insert(0);
+            *k += 1;
+            let name = match up {
+                None => format!("{parent}.func{k}"),
+                Some(p) => format!("{}.{k}", names[p]),
+            };
+            names.push(name.clone());
             let sig_ty = pkg
                 .tv(lit.id)
                 .map(|tv| tv.typ)
@@ -533,7 +545,7 @@ pub fn compile_with_lines<'a, M: Module>(
             let sig = cx.go_signature(sig_ty, None);
             let id = cx
                 .module
-                .declare_function(&format!("{parent}.func{}", i + 1), Linkage::Local, &sig)
+                .declare_function(&name, Linkage::Local, &sig)
                 .map_err(|e| internal(e.to_string()))?;
             cx.lit_funcs.insert(lit.id, id);
         }
@@ -776,6 +788,23 @@ fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)
     const ENTRY: usize = 64;
     // gc hides its generated wrappers from stack walks; so do we.
     let wrappers: HashSet<FuncId> = cx.method_funcs.deref_wrappers.values().copied().collect();
+    // Functions that take arguments (a traceback prints `f(...)` for them, `f()` else).
+    let mut with_args: HashSet<FuncId> = HashSet::new();
+    let takes_args = |ty: TypeId| match cx.pkg.types.under(ty) {
+        Type::Signature(s) => !s.params.is_empty(),
+        _ => false,
+    };
+    for (&o, &f) in &cx.funcs {
+        let obj = cx.pkg.obj(o);
+        if takes_args(obj.typ) || matches!(obj.kind, ObjKind::Func { recv: Some(_) }) {
+            with_args.insert(f);
+        }
+    }
+    for (&lit, &f) in &cx.lit_funcs {
+        if cx.pkg.tv(lit).is_some_and(|tv| takes_args(tv.typ)) {
+            with_args.insert(f);
+        }
+    }
     let mut entries = Vec::new();
     for (id, size, file, lines) in std::mem::take(&mut cx.code_sizes) {
         let decl = cx.module.declarations().get_function_decl(id);
@@ -785,14 +814,14 @@ fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)
         if name.ends_with(".trampoline") || name == ENTRY_SYMBOL || wrappers.contains(&id) {
             continue;
         }
-        entries.push((id, size, name, file, lines));
+        entries.push((id, size, name, file, lines, with_args.contains(&id)));
     }
     if entries.is_empty() {
         return Ok(None);
     }
     // Per entry: name, file name and line table data.
     let mut refs = Vec::new();
-    for (_, _, name, file, lines) in &entries {
+    for (_, _, name, file, lines, _) in &entries {
         let n = cx.string_data(name.as_bytes())?;
         let fname = cx
             .sources
@@ -825,8 +854,9 @@ fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)
         .map_err(|e| e.to_string())?;
     let mut d = DataDescription::new();
     let mut bytes = vec![0u8; ENTRY * entries.len()];
-    for (i, ((_, size, _, _, lines), r)) in entries.iter().zip(&refs).enumerate() {
+    for (i, ((_, size, _, _, lines, args), r)) in entries.iter().zip(&refs).enumerate() {
         let e = &mut bytes[ENTRY * i..ENTRY * (i + 1)];
+        e[56..60].copy_from_slice(&u32::from(*args).to_le_bytes());
         e[8..12].copy_from_slice(&size.to_le_bytes());
         e[12..16].copy_from_slice(&(lines.len() as u32).to_le_bytes());
         e[24..32].copy_from_slice(&(r.1 as u64).to_le_bytes());

@@ -7,8 +7,9 @@
 //!   panic chain, and — once defer/recover exist — runs the goroutine's deferred calls,
 //!   any of which may recover it. A panic nobody recovers reaches [`fatalpanic`], which
 //!   prints the chain (`panic: v`, with ` [recovered]` on re-panicked ones), the
-//!   `[signal …]` line when a fault caused it, a blank line and the goroutine header
-//!   (`goroutine 1 [running]:`), and exits with status 2.
+//!   `[signal …]` line when a fault caused it, a blank line, the goroutine header
+//!   (`goroutine 1 [running]:`) and its Go frames (symtab's traceback), and exits with
+//!   status 2.
 //! * A **fatal error** ([`throw`]: the runtime itself is in trouble — stack overflow,
 //!   deadlock, corrupted state) cannot be recovered: it prints `fatal error: msg`, the same
 //!   trailer, and exits with status 2.
@@ -432,13 +433,15 @@ pub unsafe fn panic_error(g: *mut G, e: RuntimeError) -> ! {
 /// # Safety
 /// `g` must be null or a valid G whose panic chain is live.
 unsafe fn fatalpanic(g: *mut G) -> ! {
+    // Where the panicking goroutine's frames start (we are still on its stack).
+    let fp = crate::symtab::frame_pointer();
     crate::context::systemstack(|| {
         printlock();
         if startpanic() && !g.is_null() {
             // SAFETY: g is valid; its panic chain consists of live Panic records.
             unsafe { printpanics((*g).panic) };
         }
-        dopanic(g);
+        dopanic(g, fp);
         printunlock();
     });
     exit(2)
@@ -510,9 +513,10 @@ fn startpanic() -> bool {
     }
 }
 
-/// Prints the part of a fatal report after the message: the signal line, and the
-/// goroutine header (Go's dopanic_m; tracebacks will go here).
-fn dopanic(g: *mut G) {
+/// Prints the part of a fatal report after the message: the signal line, the goroutine
+/// header and, given the frame pointer `fp` of a frame on the goroutine's stack (0: none),
+/// the traceback of its Go frames above it (Go's dopanic_m).
+fn dopanic(g: *mut G, fp: usize) {
     if g.is_null() {
         return;
     }
@@ -536,6 +540,9 @@ fn dopanic(g: *mut G) {
         if !shown.is_null() {
             print_str("\n");
             goroutineheader(shown);
+            if fp != 0 {
+                crate::symtab::print_traceback(shown, fp);
+            }
         }
     }
 }
@@ -619,7 +626,7 @@ pub fn fatalthrow(g: *mut G) -> ! {
     }
     printlock();
     startpanic();
-    dopanic(g);
+    dopanic(g, 0);
     exit(2)
 }
 

@@ -266,7 +266,11 @@ pub unsafe extern "C" fn rgo_runtime_Stack(
             continue;
         };
         text.push_str(&String::from_utf8_lossy(name));
-        text.push_str("(...)\n");
+        text.push_str(if crate::symtab::takes_args(pc - 1) {
+            "(...)\n"
+        } else {
+            "()\n"
+        });
         match crate::symtab::file_line(pc - 1) {
             Some((file, line)) => text.push_str(&format!(
                 "\t{}:{} +{:#x}\n",

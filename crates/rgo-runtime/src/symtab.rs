@@ -30,7 +30,9 @@ pub struct FuncTabEntry {
     pub file_len: usize,
     /// `nlines` pairs `{code offset, line}`, sorted by offset.
     pub lines: *const [u32; 2],
-    _pad: usize,
+    /// Bit 0: the function takes arguments.
+    pub flags: u32,
+    _pad: u32,
 }
 
 const _: () = assert!(core::mem::size_of::<FuncTabEntry>() == 64);
@@ -55,26 +57,36 @@ pub unsafe extern "C" fn rgo_register_functab(_g: *mut G, table: *const FuncTabE
     t.sort_by_key(|e| e.entry);
 }
 
-/// The function whose code contains `pc`: its entry address and name.
-pub fn find_func(pc: usize) -> Option<(usize, &'static [u8])> {
-    let t = FUNCTAB.read().unwrap_or_else(|e| e.into_inner());
+/// The table entry of the function whose code contains `pc`. Never blocks (a fatal
+/// report may look functions up): `None` while the table is being registered.
+fn find_entry(pc: usize) -> Option<FuncTabEntry> {
+    let t = FUNCTAB.try_read().ok()?;
     let i = t.partition_point(|e| e.entry <= pc);
     let e = t.get(i.checked_sub(1)?)?;
     if pc >= e.entry + e.size as usize {
         return None;
     }
+    Some(*e)
+}
+
+/// The function whose code contains `pc`: its entry address and name.
+pub fn find_func(pc: usize) -> Option<(usize, &'static [u8])> {
+    let e = find_entry(pc)?;
     // SAFETY: names are static bytes of the registered table.
     let name = unsafe { core::slice::from_raw_parts(e.name, e.name_len) };
     Some((e.entry, name))
 }
 
+/// Whether the function containing `pc` takes arguments.
+pub fn takes_args(pc: usize) -> bool {
+    find_entry(pc).is_some_and(|e| e.flags & 1 != 0)
+}
+
 /// The file and line of the code at `pc` (a return address minus one, or an address
 /// inside a function), if the function has a line table.
 pub fn file_line(pc: usize) -> Option<(&'static [u8], u32)> {
-    let t = FUNCTAB.read().unwrap_or_else(|e| e.into_inner());
-    let i = t.partition_point(|e| e.entry <= pc);
-    let e = t.get(i.checked_sub(1)?)?;
-    if pc >= e.entry + e.size as usize || e.nlines == 0 || e.lines.is_null() {
+    let e = find_entry(pc)?;
+    if e.nlines == 0 || e.lines.is_null() {
         return None;
     }
     // SAFETY: the registered table's line pairs and file name are static.
@@ -90,37 +102,97 @@ pub fn file_line(pc: usize) -> Option<(&'static [u8], u32)> {
     Some((file, line))
 }
 
-/// Return addresses of the Go frames above the frame whose frame pointer is `fp`,
-/// innermost first, after skipping `skip` of them; at most `max`.
+/// Calls `f` with the return address of each Go frame above the frame whose frame
+/// pointer is `fp`, innermost first, until it returns false. Allocates nothing.
 ///
 /// # Safety
-/// `fp` is a frame pointer on `g`'s stack, in a chain that ends inside it.
-pub unsafe fn callers(g: *mut G, fp: usize, skip: usize, max: usize) -> Vec<usize> {
-    let mut out = Vec::new();
+/// `g` is null or a valid G; `fp` is a frame pointer on `g`'s stack, in a chain that ends
+/// inside it.
+pub unsafe fn for_each_frame(g: *mut G, fp: usize, mut f: impl FnMut(usize) -> bool) {
     if g.is_null() {
-        return out;
+        return;
     }
-    // SAFETY: g is the running goroutine.
+    // SAFETY: g is valid by contract.
     let (lo, hi) = unsafe { ((*g).stack.lo, (*g).stack.hi) };
     let mut fp = fp;
-    let mut skip = skip;
-    while out.len() < max && fp >= lo && fp + 16 <= hi && fp.is_multiple_of(8) {
+    while fp >= lo && fp + 16 <= hi && fp.is_multiple_of(8) {
         // SAFETY: fp is a frame record inside the stack: [fp] = caller's fp, [fp+8] =
         // return address.
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        if find_func(ret.wrapping_sub(1)).is_some() {
-            if skip > 0 {
-                skip -= 1;
-            } else {
-                out.push(ret);
-            }
+        if find_entry(ret.wrapping_sub(1)).is_some() && !f(ret) {
+            return;
         }
         if next <= fp {
             break;
         }
         fp = next;
     }
+}
+
+/// Return addresses of the Go frames above the frame whose frame pointer is `fp`,
+/// innermost first, after skipping `skip` of them; at most `max`.
+///
+/// # Safety
+/// As for [`for_each_frame`].
+pub unsafe fn callers(g: *mut G, fp: usize, skip: usize, max: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut skip = skip;
+    // SAFETY: forwarded contract.
+    unsafe {
+        for_each_frame(g, fp, |ret| {
+            if skip > 0 {
+                skip -= 1;
+            } else {
+                out.push(ret);
+            }
+            out.len() < max
+        })
+    };
     out
+}
+
+/// Prints the Go frames above `fp` as gc's traceback does: per frame `pkg.f(...)` (or
+/// `pkg.f()` without arguments; rgo cannot show their values) and a tab, `file:line
+/// +0xOFF`. Allocates nothing (fatal reports use it); at most 100 frames.
+///
+/// # Safety
+/// As for [`for_each_frame`].
+pub unsafe fn print_traceback(g: *mut G, fp: usize) {
+    use crate::print::{print_bytes, print_hex, print_int, print_str};
+    let mut n = 0;
+    let frame = |ret: usize| {
+        let pc = ret - 1;
+        if let Some(e) = find_entry(pc) {
+            // SAFETY: names and files are static bytes of the registered table.
+            let (name, file) = unsafe {
+                (
+                    core::slice::from_raw_parts(e.name, e.name_len),
+                    core::slice::from_raw_parts(e.file, e.file_len),
+                )
+            };
+            print_bytes(name);
+            print_str(if e.flags & 1 != 0 {
+                "(...)\n\t"
+            } else {
+                "()\n\t"
+            });
+            match file_line(pc) {
+                Some((_, line)) => {
+                    print_bytes(file);
+                    print_str(":");
+                    print_int(line as i64);
+                }
+                None => print_str("?:0"),
+            }
+            print_str(" +");
+            print_hex((ret - e.entry) as u64);
+            print_str("\n");
+        }
+        n += 1;
+        n < 100
+    };
+    // SAFETY: forwarded contract.
+    unsafe { for_each_frame(g, fp, frame) };
 }
 
 /// The current frame pointer (of the caller of this inlined helper).

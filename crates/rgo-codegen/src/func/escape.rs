@@ -26,6 +26,8 @@ pub(crate) struct FuncInfo<'a> {
     pub captures: HashMap<NodeId, Vec<ObjId>>,
     /// The function literals, outermost first.
     pub lits: Vec<&'a Expr>,
+    /// For each literal, the index in `lits` of the literal it is nested in (if any).
+    pub lit_parents: Vec<Option<usize>>,
     /// Package-level functions (not methods) named in the code, plainly or qualified.
     pub funcs: HashSet<ObjId>,
     /// Types of the code's expressions and declared names.
@@ -52,6 +54,7 @@ pub(crate) fn analyze<'a>(
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            lit_parents: Vec::new(),
             funcs: HashSet::new(),
             types: HashSet::new(),
         },
@@ -75,6 +78,7 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, exprs: &[&'a Expr]) -> FuncInfo<'
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            lit_parents: Vec::new(),
             funcs: HashSet::new(),
             types: HashSet::new(),
         },
@@ -349,7 +353,12 @@ impl<'a> Walker<'a, '_> {
                 self.expr(v);
             }
             ExprKind::FuncLit { sig, body } => {
+                let parent = self
+                    .stack
+                    .last()
+                    .and_then(|p| self.info.lits.iter().position(|l| l.id == *p));
                 self.info.lits.push(e);
+                self.info.lit_parents.push(parent);
                 self.stack.push(e.id);
                 self.sig(sig);
                 self.block(body);
