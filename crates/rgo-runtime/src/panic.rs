@@ -577,7 +577,7 @@ pub unsafe fn goroutineheader(g: *mut G) {
 }
 
 /// The deadlock report (Go's `fatal` from checkdead): `fatal error: msg`, then a blank
-/// line and a header for every goroutine; exits 2.
+/// line, a header and the Go frames of every goroutine; exits 2.
 pub fn fatal_deadlock(msg: &str) -> ! {
     printlock();
     print_str("fatal error: ");
@@ -591,8 +591,13 @@ pub fn fatal_deadlock(msg: &str) -> ! {
             Some(GStatus::Dead) | Some(GStatus::Idle) | None => {}
             Some(_) => {
                 print_str("\n");
-                // SAFETY: g is a live G from allgs.
-                unsafe { goroutineheader(g as *const G as *mut G) };
+                let gp = g as *const G as *mut G;
+                // SAFETY: g is a live G from allgs; a parked goroutine's frame-pointer
+                // chain starts at its saved FP.
+                unsafe {
+                    goroutineheader(gp);
+                    crate::symtab::print_traceback(gp, g.sched.fp);
+                }
             }
         }
     });
