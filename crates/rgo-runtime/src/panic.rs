@@ -542,6 +542,7 @@ fn dopanic(g: *mut G, fp: usize) {
             goroutineheader(shown);
             if fp != 0 {
                 crate::symtab::print_traceback(shown, fp);
+                crate::symtab::print_created_by(shown);
             }
         }
     }
@@ -597,6 +598,7 @@ pub fn fatal_deadlock(msg: &str) -> ! {
                 unsafe {
                     goroutineheader(gp);
                     crate::symtab::print_traceback(gp, g.sched.fp);
+                    crate::symtab::print_created_by(gp);
                 }
             }
         }

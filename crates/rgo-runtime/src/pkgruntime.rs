@@ -281,6 +281,19 @@ pub unsafe extern "C" fn rgo_runtime_Stack(
             None => text.push_str(&format!("\t?:0 +{:#x}\n", pc - entry)),
         }
     }
+    // SAFETY: g is the running goroutine.
+    let gopc = unsafe { (*g).gopc };
+    if let Some((entry, name)) = crate::symtab::find_func(gopc.wrapping_sub(1)) {
+        text.push_str("created by ");
+        text.push_str(&String::from_utf8_lossy(name));
+        let (file, line) = crate::symtab::file_line(gopc - 1).unwrap_or((b"?", 0));
+        text.push_str(&format!(
+            "\n\t{}:{} +{:#x}\n",
+            String::from_utf8_lossy(file),
+            line,
+            gopc - entry
+        ));
+    }
     let n = text.len().min(len.max(0) as usize);
     // SAFETY: n <= len bytes of buf are writable.
     unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), buf, n) };

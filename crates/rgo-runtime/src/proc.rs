@@ -1252,6 +1252,7 @@ pub fn newproc(f: GoEntry, arg: *mut u8) -> *mut G {
         (*gp).goid = new_goid();
         (*gp).start_fn = f as usize;
         (*gp).start_arg = arg as usize;
+        (*gp).gopc = 0;
         (*gp).sig = 0;
         let hi = (*gp).stack.hi;
         context::prepare(&mut (*gp).sched, hi, goroutine_start, gp as usize);
@@ -1779,7 +1780,18 @@ pub unsafe extern "C" fn rgo_poll(g: *mut G) {
 /// `g` is the running goroutine; `f` must be callable as `f(newg, arg)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_newproc(_g: *mut G, f: GoEntry, arg: *mut u8) {
-    newproc(f, arg);
+    // The creating Go frame: the first one above us.
+    let mut gopc = 0;
+    // SAFETY: our frame is on the running goroutine's stack.
+    unsafe {
+        crate::symtab::for_each_frame(getg(), crate::symtab::frame_pointer(), |ret| {
+            gopc = ret;
+            false
+        })
+    };
+    let gp = newproc(f, arg);
+    // SAFETY: gp is a live G; gopc is only read by tracebacks.
+    unsafe { (*gp).gopc = gopc };
 }
 
 /// runtime.Gosched.

@@ -203,3 +203,38 @@ pub fn frame_pointer() -> usize {
     unsafe { core::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack)) };
     fp
 }
+
+/// Prints gc's `created by pkg.f` line and its `file:line +0xOFF` for a goroutine made by
+/// a `go` statement (nothing for the main goroutine). Allocates nothing.
+///
+/// # Safety
+/// `g` is a valid G.
+pub unsafe fn print_created_by(g: *mut G) {
+    use crate::print::{print_bytes, print_hex, print_int, print_str};
+    // SAFETY: by contract.
+    let gopc = unsafe { (*g).gopc };
+    let Some(e) = find_entry(gopc.wrapping_sub(1)) else {
+        return;
+    };
+    // SAFETY: names and files are static bytes of the registered table.
+    let (name, file) = unsafe {
+        (
+            core::slice::from_raw_parts(e.name, e.name_len),
+            core::slice::from_raw_parts(e.file, e.file_len),
+        )
+    };
+    print_str("created by ");
+    print_bytes(name);
+    print_str("\n\t");
+    match file_line(gopc - 1) {
+        Some((_, line)) => {
+            print_bytes(file);
+            print_str(":");
+            print_int(line as i64);
+        }
+        None => print_str("?:0"),
+    }
+    print_str(" +");
+    print_hex((gopc - e.entry) as u64);
+    print_str("\n");
+}
