@@ -213,13 +213,13 @@ pub const CONV_T: &str = "rgo_convT";
 
 /// Every entry point declared here (the runtime's symbol table defines exactly these,
 /// together with `entry::ALL` and `mem::ALL`).
-/// `fn(g, len: i64, cap: i64, elem_size: u64, elem_align: u64) -> *mut u8`: the zeroed
+/// `fn(g, len: i64, cap: i64, elem: *const Type) -> *mut u8`: the zeroed
 /// backing array of `make([]T, len, cap)`; panics `makeslice: len out of range` /
 /// `makeslice: cap out of range` as gc does.
 pub const MAKESLICE: &str = "rgo_makeslice";
-/// `fn(g, out: *mut GoSlice, ptr, len: i64, cap: i64, new_len: i64, elem_size: u64,
-/// elem_align: u64)`: `append` past the capacity. Allocates a larger backing array (gc's
-/// growth rule), copies the old `len` elements, and writes `{ptr, len, newcap}` with the
+/// `fn(g, out: *mut GoSlice, ptr, len: i64, cap: i64, new_len: i64, elem: *const Type)`:
+/// `append` past the capacity. Allocates a larger backing array (gc's growth rule and
+/// size-class rounding), copies the old `len` elements, and writes `{ptr, len, newcap}` with the
 /// *old* length to `out`; the caller stores the appended elements and sets the length.
 pub const GROWSLICE: &str = "rgo_growslice";
 

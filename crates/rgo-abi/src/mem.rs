@@ -29,6 +29,13 @@ pub const GCWB: &str = "rgo_gcwb";
 /// `fn() -> *const u32`: the address of the write-barrier flag word (non-zero while the
 /// GC is marking). Constant for the life of the process.
 pub const WBFLAG_ADDR: &str = "rgo_wbflag_addr";
+/// Data symbol: the write-barrier flag itself (a `u32`, non-zero while marking), which
+/// generated code declares as imported data and loads before pointer stores.
+pub const WBFLAG: &str = "rgo_writebarrier";
+/// `fn(g, dst: *const u8, size: u64)`: shades the old value of every word of
+/// `[dst, dst+size)` (call only while the flag is set, before overwriting the range with
+/// a bulk copy whose element type has pointers).
+pub const BULKBARRIER: &str = "rgo_bulkbarrier";
 /// `fn(g, typ, dst: *mut u8, src: *const u8)`: `*dst = *src` for a value of type `typ`,
 /// with write barriers on its pointer words.
 pub const TYPEDMEMMOVE: &str = "rgo_typedmemmove";
@@ -53,12 +60,17 @@ pub const ALL: &[&str] = &[
     GCWB,
     WBFLAG_ADDR,
     TYPEDMEMMOVE,
+    BULKBARRIER,
     GC,
     READMEMSTATS,
     SETGCPERCENT,
     REGISTER_GLOBALS,
     FREEOSMEMORY,
 ];
+
+/// Data symbols of the memory system that generated code imports (the runtime's symbol
+/// table defines these too).
+pub const DATA: &[&str] = &[WBFLAG];
 
 /// `runtime.MemStats` of Go 1.19 (byte offsets; every field is a u64 unless noted):
 /// Alloc, TotalAlloc, Sys, Lookups, Mallocs, Frees, HeapAlloc, HeapSys, HeapIdle,

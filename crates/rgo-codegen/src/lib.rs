@@ -34,7 +34,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use rgo_syntax::ast;
 use rgo_syntax::Pos;
-use rgo_types::{ObjId, ObjKind, Package, Type, TypeId};
+use rgo_types::{Info, ObjId, ObjKind, Package, Type, TypeAndValue, TypeId};
 
 pub use layout::{layout, parts, Layout};
 
@@ -111,9 +111,17 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub code_sizes: Vec<CompiledFunc>,
     /// File names and sources for line tables (empty: no line information).
     pub sources: &'a [(String, &'a rgo_syntax::SourceFile)],
+    /// The checker's results for the function being lowered: the package's `info`, or a
+    /// generic instance's (see docs/ARCHITECTURE.md, "Generics").
+    pub info: &'a Info,
 }
 
 impl<'a, M: Module> Ctx<'a, M> {
+    /// The recorded type and mode of an expression of the code being lowered.
+    pub fn tv(&self, id: ast::NodeId) -> Option<&'a TypeAndValue> {
+        self.info.types.get(&id)
+    }
+
     /// The Cranelift signature of a Go function or method (see docs/ARCHITECTURE.md,
     /// "Calling conventions"): `g`, the closure context, one result pointer per
     /// memory-typed result, the receiver, the parameters; register-typed results return.
@@ -293,15 +301,109 @@ fn func_symbol(pkg: &Package, obj: ObjId, decl: &ast::FuncDecl, init_index: &mut
     }
 }
 
-/// The name of a method receiver's base type (`T` for `T` and `*T`).
-pub(crate) fn type_name_of(t: &rgo_types::TypeTable, pkg: &Package, ty: TypeId) -> String {
-    let base = match t.get(ty) {
-        Type::Pointer(e) => *e,
-        _ => ty,
+/// A generic function, or a method of a generic type (its receiver names type
+/// parameters: `(s *Stack[T])`).
+fn is_generic(fd: &ast::FuncDecl) -> bool {
+    if !fd.tparams.is_empty() {
+        return true;
+    }
+    let Some(r) = &fd.recv else { return false };
+    let mut e = &r.typ;
+    while let ast::ExprKind::Paren(x) | ast::ExprKind::Star(x) = &e.kind {
+        e = x;
+    }
+    matches!(e.kind, ast::ExprKind::Index(..))
+}
+
+/// Symbol name of an instance, as gc spells it (`main.Max[int]`,
+/// `main.(*Stack[int]).Push`), made unique (local types may print alike).
+fn instance_symbol<M: Module>(cx: &mut Ctx<'_, M>, inst: &rgo_types::Instance) -> String {
+    let pkg = cx.pkg;
+    let o = pkg.obj(inst.obj);
+    let base = match o.kind {
+        ObjKind::Func { recv: Some(r) } => {
+            let (ptr, n) = match pkg.types.get(r) {
+                Type::Pointer(e) => (true, *e),
+                _ => (false, r),
+            };
+            let ts = typedesc::type_string(pkg, n);
+            let ts = ts.strip_prefix(&format!("{}.", o.pkg)).unwrap_or(&ts);
+            if ptr {
+                format!("{}.(*{}).{}", o.pkg, ts, o.name)
+            } else {
+                format!("{}.{}.{}", o.pkg, ts, o.name)
+            }
+        }
+        _ => {
+            let args: Vec<String> = inst
+                .targs
+                .iter()
+                .map(|&a| typedesc::type_string(pkg, a))
+                .collect();
+            format!("{}.{}[{}]", o.pkg, o.name, args.join(","))
+        }
     };
-    match t.get(base) {
-        Type::Named(_) => pkg.obj(t.named(base).obj).name.clone(),
-        _ => String::new(),
+    unique_name(cx, base)
+}
+
+/// `base`, or `base·N` if a symbol of that name exists already.
+fn unique_name<M: Module>(cx: &Ctx<'_, M>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 1;
+    while cx.module.get_name(&name).is_some() {
+        n += 1;
+        name = format!("{base}·{n}");
+    }
+    name
+}
+
+/// Declares a Go function or method (object `obj`, whose type is its signature) under
+/// `name`; a value-receiver method also gets its `*T` wrapper for method tables.
+fn declare_go_func<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    name: &str,
+    obj: ObjId,
+) -> Result<FuncId, String> {
+    let pkg = cx.pkg;
+    let recv = match pkg.obj(obj).kind {
+        ObjKind::Func { recv } => recv,
+        _ => None,
+    };
+    let sig = cx.go_signature(pkg.obj(obj).typ, recv);
+    let id = cx
+        .module
+        .declare_function(name, Linkage::Local, &sig)
+        .map_err(|e| e.to_string())?;
+    cx.funcs.insert(obj, id);
+    if let Some(r) = recv {
+        cx.method_funcs.methods.insert(obj, id);
+        // Value-receiver methods get a wrapper taking `*T`: what an interface's data word
+        // holds (named as gc names it).
+        if !matches!(pkg.types.get(r), Type::Pointer(_)) {
+            let wname = deref_wrapper_name(name, &pkg.obj(obj).pkg, &pkg.obj(obj).name);
+            let wname = unique_name(cx, wname);
+            let wsig = cx.go_signature(pkg.obj(obj).typ, Some(rgo_types::basic::UNSAFE_POINTER));
+            let wid = cx
+                .module
+                .declare_function(&wname, Linkage::Local, &wsig)
+                .map_err(|e| e.to_string())?;
+            cx.method_funcs.deref_wrappers.insert(obj, wid);
+        }
+    }
+    Ok(id)
+}
+
+/// The symbol of a value method's `*T` wrapper, as gc names it: `main.T.M` →
+/// `main.(*T).M`, `main.T[int].M` → `main.(*T[int]).M`.
+fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
+    let recv = name
+        .strip_prefix(pkg)
+        .and_then(|x| x.strip_prefix('.'))
+        .and_then(|x| x.strip_suffix(method))
+        .and_then(|x| x.strip_suffix('.'));
+    match recv {
+        Some(t) => format!("{pkg}.(*{t}).{method}"),
+        None => format!("{name}·deref"),
     }
 }
 
@@ -341,6 +443,7 @@ pub fn compile_with_lines<'a, M: Module>(
             promoted: HashMap::new(),
         },
         itab_slots: HashMap::new(),
+        info: &pkg.info,
         method_values: Vec::new(),
         deferring: HashSet::new(),
         trampolines: HashMap::new(),
@@ -358,7 +461,8 @@ pub fn compile_with_lines<'a, M: Module>(
     };
 
     // Declare functions and globals first so bodies can refer to any of them.
-    let mut decls: Vec<(usize, &ast::FuncDecl, ObjId)> = Vec::new();
+    let mut decls: Vec<(usize, &ast::FuncDecl, ObjId, &Info)> = Vec::new();
+    let mut generic_decls: HashMap<ObjId, (usize, &ast::FuncDecl)> = HashMap::new();
     let mut init_funcs = Vec::new();
     let mut main_func = None;
     let mut init_index = 0;
@@ -367,54 +471,22 @@ pub fn compile_with_lines<'a, M: Module>(
         for d in &file.decls {
             match d {
                 ast::Decl::Func(fd) => {
-                    if !fd.tparams.is_empty() {
-                        return Err(vec![CgError {
-                            file: fi,
-                            pos: fd.pos,
-                            msg: "generic functions are not supported yet".into(),
-                        }]);
-                    }
                     let obj = match pkg.info.defs.get(&fd.name.id) {
                         Some(&o) => o,
                         // `init` functions are not in scope, but the checker still gives
                         // them an object; without one there is nothing to compile.
                         None => continue,
                     };
+                    if is_generic(fd) {
+                        // Compiled per instance (below), never on its own.
+                        generic_decls.insert(obj, (fi, fd));
+                        continue;
+                    }
                     if !reach.keep(pkg, obj) {
                         continue;
                     }
                     let name = func_symbol(pkg, obj, fd, &mut init_index);
-                    let recv = match pkg.obj(obj).kind {
-                        ObjKind::Func { recv } => recv,
-                        _ => None,
-                    };
-                    let sig = cx.go_signature(pkg.obj(obj).typ, recv);
-                    let id = cx
-                        .module
-                        .declare_function(&name, Linkage::Local, &sig)
-                        .map_err(|e| internal(e.to_string()))?;
-                    cx.funcs.insert(obj, id);
-                    if let Some(r) = recv {
-                        cx.method_funcs.methods.insert(obj, id);
-                        // Value-receiver methods get a wrapper taking `*T`: what an
-                        // interface's data word holds (named as gc names it).
-                        if !matches!(pkg.types.get(r), Type::Pointer(_)) {
-                            let wname = name.replacen(
-                                &format!(".{}.", type_name_of(&pkg.types, pkg, r)),
-                                &format!(".(*{}).", type_name_of(&pkg.types, pkg, r)),
-                                1,
-                            );
-                            let wsig = cx.go_signature(
-                                pkg.obj(obj).typ,
-                                Some(rgo_types::basic::UNSAFE_POINTER),
-                            );
-                            let wid = cx
-                                .module
-                                .declare_function(&wname, Linkage::Local, &wsig)
-                                .map_err(|e| internal(e.to_string()))?;
-                            cx.method_funcs.deref_wrappers.insert(obj, wid);
-                        }
-                    }
+                    let id = declare_go_func(&mut cx, &name, obj).map_err(internal)?;
                     if fd.recv.is_none() && fd.name.name == "init" {
                         init_funcs.push(id);
                     } else if fd.recv.is_none()
@@ -423,7 +495,7 @@ pub fn compile_with_lines<'a, M: Module>(
                     {
                         main_func = Some(id);
                     }
-                    decls.push((fi, fd, obj));
+                    decls.push((fi, fd, obj, &pkg.info));
                 }
                 ast::Decl::Var(vd) => {
                     for v in &vd.values {
@@ -472,9 +544,21 @@ pub fn compile_with_lines<'a, M: Module>(
         }]);
     };
 
+    // Instances of generic functions and methods (monomorphization: see
+    // docs/ARCHITECTURE.md, "Generics"), each with the checker's results for its body.
+    for inst in &pkg.instances {
+        let Some(&(fi, fd)) = generic_decls.get(&inst.generic) else {
+            continue;
+        };
+        let name = instance_symbol(&mut cx, inst);
+        declare_go_func(&mut cx, &name, inst.obj).map_err(internal)?;
+        decls.push((fi, fd, inst.obj, &inst.info));
+    }
+
     // Methods promoted into named struct types, for their method tables (declared before
     // any descriptor is emitted; lowered after the declared functions).
     let mut promoted_wrappers = Vec::new();
+    let mut named = Vec::new();
     for (i, o) in pkg.objects.iter().enumerate() {
         if !matches!(o.kind, ObjKind::TypeName) || !matches!(pkg.types.get(o.typ), Type::Named(_)) {
             continue;
@@ -482,25 +566,33 @@ pub fn compile_with_lines<'a, M: Module>(
         if pkg.types.named(o.typ).obj != ObjId(i as u32) {
             continue;
         }
-        for pm in promote::promoted_methods(pkg, o.typ) {
+        named.push(o.typ);
+    }
+    named.extend(pkg.named_instances.iter().copied());
+    for nt in named {
+        // Generic code has no code of its own: only concrete types get wrappers.
+        if !pkg.types.is_concrete(nt) {
+            continue;
+        }
+        for pm in promote::promoted_methods(pkg, nt) {
             let sig = cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
             // Anonymous: local types of different functions may share a name.
             let id = cx
                 .module
                 .declare_anonymous_function(&sig)
                 .map_err(|e| internal(e.to_string()))?;
-            cx.method_funcs.promoted.insert(
-                (o.typ, pm.name.clone()),
-                (pm.pkg.clone(), id, pm.in_value_set),
-            );
-            promoted_wrappers.push((id, o.typ, pm));
+            cx.method_funcs
+                .promoted
+                .insert((nt, pm.name.clone()), (pm.pkg.clone(), id, pm.in_value_set));
+            promoted_wrappers.push((id, nt, pm));
         }
     }
 
     let mut ctx = cx.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut errors = Vec::new();
-    for (fi, fd, obj) in decls {
+    for (fi, fd, obj, info) in decls {
+        cx.info = info;
         let Some(body) = &fd.body else {
             if pkg.obj(obj).pkg == "main" {
                 errors.push(CgError {
@@ -516,7 +608,7 @@ pub fn compile_with_lines<'a, M: Module>(
             }
             continue;
         };
-        let info = func::escape::analyze(pkg, fd.recv.as_ref(), &fd.sig, body);
+        let info = func::escape::analyze(pkg, cx.info, fd.recv.as_ref(), &fd.sig, body);
         // Function literals become functions of their own, named as gc names them.
         let parent = cx
             .module
@@ -538,7 +630,7 @@ pub fn compile_with_lines<'a, M: Module>(
                 Some(p) => format!("{}.{k}", names[p]),
             };
             names.push(name.clone());
-            let sig_ty = pkg
+            let sig_ty = cx
                 .tv(lit.id)
                 .map(|tv| tv.typ)
                 .unwrap_or(rgo_types::basic::INVALID);
@@ -560,6 +652,7 @@ pub fn compile_with_lines<'a, M: Module>(
         }
         flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, fi, fd.pos);
     }
+    cx.info = &pkg.info;
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -590,7 +683,7 @@ pub fn compile_with_lines<'a, M: Module>(
     init_exprs.sort_by_key(|(fi, e)| (*fi, e.pos));
     let mut glob_lits = 0;
     for (file, expr) in init_exprs {
-        let info = func::escape::analyze_exprs(pkg, &[expr]);
+        let info = func::escape::analyze_exprs(pkg, &pkg.info, &[expr]);
         for lit in &info.lits {
             glob_lits += 1;
             let sig_ty = pkg

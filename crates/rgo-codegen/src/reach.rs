@@ -4,7 +4,8 @@
 //! imports), but most programs use little of it; compiling all of it would cost more than
 //! compiling a small program itself. So functions and methods of packages other than
 //! `main` are compiled only when reachable. Roots: every function and method of package
-//! main, `init` functions and package variables' initialisers. From a reachable function,
+//! main and every instance of its generic ones, `init` functions and package variables'
+//! initialisers. From a reachable function,
 //! the functions its code names are reachable (escape analysis' walk records them), and
 //! so are all methods of every named type that its code's types contain (deeply: through
 //! elements, fields, underlying types and method signatures) — those types' descriptors
@@ -105,6 +106,7 @@ impl Reach {
         };
         let mut roots = Vec::new();
         let mut root_refs = Refs::default();
+        let mut generic_bodies = HashMap::new();
         for file in files {
             for d in &file.decls {
                 match d {
@@ -113,7 +115,9 @@ impl Reach {
                             continue;
                         };
                         if let Some(body) = &fd.body {
-                            let info = escape::analyze(pkg, fd.recv.as_ref(), &fd.sig, body);
+                            generic_bodies.insert(obj, (fd, body));
+                            let info =
+                                escape::analyze(pkg, &pkg.info, fd.recv.as_ref(), &fd.sig, body);
                             let mut types = info.types;
                             types.insert(pkg.obj(obj).typ);
                             w.refs.insert(
@@ -130,7 +134,7 @@ impl Reach {
                     }
                     ast::Decl::Var(vd) => {
                         let exprs: Vec<&ast::Expr> = vd.values.iter().collect();
-                        let info = escape::analyze_exprs(pkg, &exprs);
+                        let info = escape::analyze_exprs(pkg, &pkg.info, &exprs);
                         root_refs.funcs.extend(info.funcs);
                         root_refs.types.extend(info.types);
                         for n in &vd.names {
@@ -141,6 +145,15 @@ impl Reach {
                     }
                     _ => {}
                 }
+            }
+        }
+        // Instances of generic functions (all compiled; only package main has generics)
+        // refer to what their own `Info` says.
+        for inst in &pkg.instances {
+            if let Some((fd, body)) = generic_bodies.get(&inst.generic) {
+                let info = escape::analyze(pkg, &inst.info, fd.recv.as_ref(), &fd.sig, body);
+                root_refs.funcs.extend(info.funcs);
+                root_refs.types.extend(info.types);
             }
         }
         // Types declared in package main.

@@ -92,14 +92,15 @@ const TABLE: &[Sig] = &[
     (m::GCWB, PPP, N),
     (m::WBFLAG_ADDR, N, P),
     (m::TYPEDMEMMOVE, PPPP, N),
+    (m::BULKBARRIER, PPP, N),
     (m::GC, P, N),
     (m::READMEMSTATS, PP, N),
     (m::SETGCPERCENT, PP, P),
     (m::REGISTER_GLOBALS, PPPP, N),
     (m::FREEOSMEMORY, P, N),
     // Slices.
-    (l::MAKESLICE, &[I64, I64, I64, I64, I64], P),
-    (l::GROWSLICE, &[I64, I64, I64, I64, I64, I64, I64, I64], N),
+    (l::MAKESLICE, PPPP, P),
+    (l::GROWSLICE, &[I64, I64, I64, I64, I64, I64, I64], N),
     // Equality and hashing referenced from descriptors.
     (l::MEMEQUAL0, PP, B),
     (l::MEMEQUAL8, PP, B),

@@ -60,8 +60,8 @@
 //!
 //! # Out of scope (for now)
 //!
-//! * Promoted methods (through embedded fields) are not in method tables; neither are
-//!   methods of instantiated generic types that are only recorded on their origin.
+//! * Promoted methods (through embedded fields) are not in method tables. (Instantiated
+//!   generic types are covered: each instance has method objects of its own.)
 //! * Struct field and interface method names of other packages are not qualified in type
 //!   strings.
 
@@ -939,7 +939,7 @@ fn is_direct_iface(t: &TypeTable, ty: TypeId) -> bool {
 }
 
 /// Bytes of the prefix of a `ty` value that holds pointers.
-fn ptrdata(t: &TypeTable, ty: TypeId) -> u64 {
+pub(crate) fn ptrdata(t: &TypeTable, ty: TypeId) -> u64 {
     match t.under(ty) {
         Type::Basic(k) => match crate::layout::default_kind(*k) {
             BasicKind::String | BasicKind::UnsafePointer => 8,
@@ -981,7 +981,7 @@ fn set_bit(bits: &mut [u8], off: u64) {
 }
 
 /// Sets the bits of the pointer words of a `ty` value at byte offset `base`.
-fn ptr_bits(t: &TypeTable, ty: TypeId, base: u64, bits: &mut [u8]) {
+pub(crate) fn ptr_bits(t: &TypeTable, ty: TypeId, base: u64, bits: &mut [u8]) {
     match t.under(ty) {
         Type::Basic(k) => {
             if matches!(
@@ -1502,6 +1502,8 @@ mod tests {
                 objects,
                 info: Info::default(),
                 scope: HashMap::new(),
+                instances: Vec::new(),
+                named_instances: Vec::new(),
             },
             padded,
             named,

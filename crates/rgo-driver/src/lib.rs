@@ -343,22 +343,23 @@ fn tempdir() -> Result<PathBuf, Failure> {
 
 /// The runtime library sits next to the `rgo` executable in cargo's target directory:
 /// `cargo build --workspace` puts `librgo_runtime.a` there; a build of the `rgo` package
-/// alone leaves it only under `deps/` with a hash in its name (the newest one is ours).
+/// alone updates it only under `deps/`, with a hash in its name. The newest of them is the
+/// one built with this `rgo` (an older copy next to the executable would be stale).
 fn find_runtime_lib() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
     let direct = dir.join("librgo_runtime.a");
-    if direct.exists() {
-        return Some(direct);
-    }
-    std::fs::read_dir(dir.join("deps"))
-        .ok()?
+    let hashed = std::fs::read_dir(dir.join("deps"))
+        .into_iter()
+        .flatten()
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            n.starts_with("librgo_runtime-") && n.ends_with(".a")
-        })
-        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
         .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap_or_default().to_string_lossy();
+            n.starts_with("librgo_runtime-") && n.ends_with(".a")
+        });
+    std::iter::once(direct)
+        .chain(hashed)
+        .filter(|p| p.exists())
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
 }

@@ -288,6 +288,7 @@ impl Hchan {
 
     fn copy(&self, dst: *mut u8, src: *const u8) {
         if self.elemsize != 0 && !dst.is_null() {
+            crate::mem::mbarrier::bulk_barrier_pre_write(dst, self.elemsize);
             // SAFETY: both point to elemsize bytes of a value of the channel's type.
             unsafe { ptr::copy(src, dst, self.elemsize) };
         }
@@ -295,6 +296,7 @@ impl Hchan {
 
     fn zero(&self, dst: *mut u8) {
         if self.elemsize != 0 && !dst.is_null() {
+            crate::mem::mbarrier::bulk_barrier_pre_write(dst, self.elemsize);
             // SAFETY: dst points to elemsize writable bytes.
             unsafe { ptr::write_bytes(dst, 0, self.elemsize) };
         }

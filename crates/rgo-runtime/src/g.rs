@@ -268,6 +268,8 @@ pub struct G {
     pub timer: *mut crate::time::Timer,
     /// SP when entering a system call (for the GC's scan of a goroutine in a syscall).
     pub syscallsp: usize,
+    /// Callee-saved registers at entersyscall, for the collector (see proc::entersyscall).
+    pub syscall_regs: [usize; 6],
 }
 
 // Generated code relies on these offsets (rgo_abi::g).
@@ -313,6 +315,7 @@ impl G {
             locked: 0,
             timer: ptr::null_mut(),
             syscallsp: 0,
+            syscall_regs: [0; 6],
         }
     }
 

@@ -27,7 +27,7 @@ use core::sync::atomic::Ordering;
 use crate::g::G;
 use crate::mem::mcache::{self, MCache};
 use crate::mem::mgc;
-use crate::mem::mheap::{alloc_span, heap_bits_fill, heap_bits_write};
+use crate::mem::mheap::{alloc_span, heap_bits_fill, heap_bits_write, heap_bits_write_word};
 use crate::mem::mspan::MSpan;
 use crate::mem::mstats::HEAP_LIVE;
 use crate::mem::sizeclasses::{
@@ -89,12 +89,14 @@ pub fn malloc(size: usize, layout: Layout, needzero: bool, align: usize) -> *mut
         crate::panic::throw("mallocgc: bad alignment");
     }
     crate::mem::init();
+    if mgc::is_marking() {
+        // SAFETY: the calling thread's mcache is used only by this thread.
+        crate::mem::mgcmark::assist_alloc(unsafe { &mut *mcache::current() }, size);
+    }
+    // Fetched after the assist: an assist that waited for the cycle to end may have
+    // resumed this goroutine on another thread.
     // SAFETY: the calling thread's mcache is used only by this thread.
     let c = unsafe { &mut *mcache::current() };
-    let marking = mgc::is_marking();
-    if marking {
-        crate::mem::mgcmark::assist_alloc(c, size);
-    }
     let noscan = matches!(layout, Layout::Noscan);
     let mut slow = false;
     let (x, span, idx);
@@ -247,6 +249,29 @@ fn write_heap_bits(x: usize, size: usize, elemsize: usize, layout: Layout) {
             let pw = t.ptrdata / 8;
             let total = tw * count;
             let gcdata = t.gcdata;
+            if tw <= 64 && nwords <= 64 {
+                // Small objects (the common case): the element's bits as one word,
+                // repeated every `tw` words, written with at most two bitmap stores.
+                let mut elem = 0u64;
+                for b in 0..pw.div_ceil(8) {
+                    // SAFETY: gcdata holds at least ptrdata/8 bits.
+                    elem |= (unsafe { *gcdata.add(b) } as u64) << (8 * b);
+                }
+                if pw < 64 {
+                    elem &= (1u64 << pw) - 1;
+                }
+                let mut bits = 0u64;
+                let mut at = 0;
+                while at < total.min(nwords) {
+                    bits |= elem << at;
+                    at += tw;
+                }
+                if nwords < 64 {
+                    bits &= (1u64 << nwords) - 1;
+                }
+                heap_bits_write_word(x, nwords, bits);
+                return;
+            }
             heap_bits_write(x, nwords, |i| {
                 if i >= total {
                     return false;

@@ -327,6 +327,15 @@ pub fn schedinit() {
     drop(s);
     MCOUNT.store(1, Ordering::Relaxed);
     SCHED.lock().mcount = 1;
+    // The collector may now stop the world and find every goroutine.
+    crate::mem::register_root_scanner(scan_g_roots);
+    crate::mem::set_world_hooks(crate::mem::WorldHooks {
+        stop_the_world: gc_stop_the_world,
+        start_the_world: gc_start_the_world,
+        for_each_stack,
+        gomaxprocs: gomaxprocs_now,
+        blocking: gc_blocking,
+    });
 }
 
 /// Creates goroutine number 1 running `entry(arg)` on a dedicated stack of `stack_size`
@@ -1281,6 +1290,14 @@ pub fn entersyscall() {
         let sp: usize;
         core::arch::asm!("mov {}, rsp", out(reg) sp);
         (*gp).syscallsp = sp;
+        // Go code's callee-saved registers may hold the only copy of a pointer for the
+        // whole call; the collector scans this copy (scan_g_roots), not the registers.
+        let r = &mut (*gp).syscall_regs;
+        core::arch::asm!(
+            "mov [{0}], rbx", "mov [{0} + 8], rbp", "mov [{0} + 16], r12",
+            "mov [{0} + 24], r13", "mov [{0} + 32], r14", "mov [{0} + 40], r15",
+            in(reg) r.as_mut_ptr(), options(nostack, preserves_flags),
+        );
         (*gp).cas_status(GStatus::Running, GStatus::Syscall);
         (*pp).m.store(ptr::null_mut(), Ordering::Release);
         (*m).oldp = pp;
@@ -1745,6 +1762,52 @@ pub fn for_each_stack(f: &mut dyn FnMut(usize, usize)) {
             f(lo, g.stack.hi);
         } else if let Some((lo, hi)) = stack_scan_range(g) {
             f(lo, hi);
+        }
+    });
+}
+
+/// `WorldHooks::blocking`: a goroutine that holds a P releases it (as for a system call)
+/// while `f` may block; runtime threads and P-less callers just run `f`.
+fn gc_blocking(f: &mut dyn FnMut()) {
+    let gp = getg();
+    // SAFETY: gp is null or this thread's G; its M and P are read by this thread only.
+    let user = unsafe {
+        !gp.is_null() && !crate::g::is_g0(gp) && !(*gp).m.is_null() && !(*(*gp).m).p.is_null()
+    };
+    if !user {
+        return f();
+    }
+    entersyscall();
+    f();
+    exitsyscall();
+}
+
+/// The collector's runtime-internal roots: what Gs hold outside their stacks (defer
+/// records, a new goroutine's argument block, the receive slots of their sudogs, the
+/// registers saved on entering a system call). Gs and sudogs live outside the GC heap,
+/// so their words are reported conservatively. World stopped.
+fn scan_g_roots(report: &mut dyn FnMut(usize)) {
+    fn words<T>(x: &T, report: &mut dyn FnMut(usize)) {
+        let p = x as *const T as *const usize;
+        for i in 0..core::mem::size_of::<T>() / 8 {
+            // SAFETY: reads within `x`.
+            let w = unsafe { p.add(i).read_unaligned() };
+            if w != 0 {
+                report(w);
+            }
+        }
+    }
+    for_each_g(|g| {
+        if g.status() == GStatus::Dead as u32 {
+            return;
+        }
+        words(g, report);
+        let mut sg = g.waiting;
+        while !sg.is_null() {
+            // SAFETY: with the world stopped a G's sudog list is stable.
+            let s = unsafe { &*sg };
+            words(s, report);
+            sg = s.waitlink;
         }
     });
 }

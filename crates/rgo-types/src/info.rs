@@ -88,6 +88,20 @@ pub struct Info {
     pub init_order: Vec<Initializer>,
 }
 
+/// One instance of a generic function or method, with type arguments that mention no type
+/// parameter (see check/instantiate.rs: instances are monomorphized).
+pub struct Instance {
+    /// The generic function or method (the object its declaration defines).
+    pub generic: ObjId,
+    /// The instance's own `Func` object: concrete signature and receiver. Uses of the
+    /// instance (calls, method selections, method tables) name this object.
+    pub obj: ObjId,
+    pub targs: Vec<TypeId>,
+    /// The body's types and objects, checked with the type arguments in place of the type
+    /// parameters; the declaration's name maps to `obj` in `defs`.
+    pub info: Info,
+}
+
 /// A checked package.
 pub struct Package {
     pub path: String,
@@ -96,6 +110,11 @@ pub struct Package {
     pub info: Info,
     /// Package-level objects by name.
     pub scope: HashMap<String, ObjId>,
+    /// Concrete instances of generic functions and methods, to compile in place of the
+    /// generic declarations (whose bodies have no code of their own).
+    pub instances: Vec<Instance>,
+    /// Instantiated named types whose type arguments are concrete (`Stack[int]`).
+    pub named_instances: Vec<TypeId>,
 }
 
 impl Package {

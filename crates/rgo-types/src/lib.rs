@@ -15,6 +15,8 @@ pub use check::{
     check_package, check_package_with, check_packages, expr_string, Importer, PackageFiles,
 };
 pub use constant::ConstValue;
-pub use info::{Info, Initializer, Mode, Package, Selection, SelectionKind, TypeAndValue};
+pub use info::{
+    Info, Initializer, Instance, Mode, Package, Selection, SelectionKind, TypeAndValue,
+};
 pub use objects::{Builtin, ObjId, ObjKind, Object, VarKind};
 pub use types::{basic, BasicKind, Type, TypeId, TypeTable};

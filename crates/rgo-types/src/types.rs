@@ -446,6 +446,50 @@ impl TypeTable {
         }
     }
 
+    /// Whether `t` mentions no type parameter (generic code is compiled only through
+    /// concrete instances).
+    pub fn is_concrete(&self, t: TypeId) -> bool {
+        self.concrete_depth(t, 0)
+    }
+
+    fn concrete_depth(&self, t: TypeId, d: usize) -> bool {
+        if d > 50 {
+            return true;
+        }
+        let d = d + 1;
+        match self.get(t) {
+            Type::TypeParam(_) => false,
+            Type::Basic(_) => true,
+            Type::Pointer(e) | Type::Slice(e) => self.concrete_depth(*e, d),
+            Type::Array { elem, .. } | Type::Chan { elem, .. } => self.concrete_depth(*elem, d),
+            Type::Map { key, value } => {
+                self.concrete_depth(*key, d) && self.concrete_depth(*value, d)
+            }
+            Type::Struct(fs) => fs.iter().all(|f| self.concrete_depth(f.typ, d)),
+            Type::Signature(s) => s
+                .params
+                .iter()
+                .chain(&s.results)
+                .all(|&p| self.concrete_depth(p, d)),
+            Type::Tuple(ts) => ts.iter().all(|&p| self.concrete_depth(p, d)),
+            Type::Interface(i) => {
+                i.methods.iter().all(|m| self.concrete_depth(m.sig, d))
+                    && i.terms
+                        .iter()
+                        .flatten()
+                        .all(|term| self.concrete_depth(term.typ, d))
+            }
+            Type::Named(_) => {
+                let n = self.named(t);
+                // A local type of a generic function mentions its type parameters through
+                // its underlying type.
+                n.tparams.is_empty()
+                    && n.targs.iter().all(|&a| self.concrete_depth(a, d))
+                    && (n.origin.is_some() || self.concrete_depth(n.underlying, d))
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.types.len()
     }

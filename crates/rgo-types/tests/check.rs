@@ -489,3 +489,99 @@ func main() {
 }
 ");
 }
+
+#[test]
+fn generic_instances_are_discovered() {
+    let (p, _) = ok("package main
+
+type Stack[T any] struct{ items []T }
+
+func (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }
+
+func Map[T, U any](xs []T, f func(T) U) []U { return nil }
+
+func id[T any](x T) T { return id2(x) }
+
+func id2[T any](x T) T { return x }
+
+func unused[T any](x T) {}
+
+func main() {
+	var s Stack[int]
+	s.Push(1)
+	_ = Map([]int{1}, func(i int) string { return \"\" })
+	_ = id(\"s\")
+}
+");
+    let mut got: Vec<(String, Vec<rgo_types::TypeId>)> = p
+        .instances
+        .iter()
+        .map(|i| (p.obj(i.generic).name.clone(), i.targs.clone()))
+        .collect();
+    got.sort();
+    let want = vec![
+        ("Map".to_string(), vec![basic::INT, basic::STRING]),
+        ("Push".to_string(), vec![basic::INT]),
+        ("id".to_string(), vec![basic::STRING]),
+        ("id2".to_string(), vec![basic::STRING]),
+    ];
+    assert_eq!(got, want);
+    // One instance type per (generic, type arguments); its method has a concrete
+    // signature and receiver.
+    assert_eq!(p.named_instances.len(), 1);
+    let push = p
+        .instances
+        .iter()
+        .find(|i| p.obj(i.generic).name == "Push")
+        .unwrap();
+    match p.obj(push.obj).kind {
+        rgo_types::ObjKind::Func { recv: Some(r) } => {
+            assert_eq!(
+                p.types.get(r),
+                &rgo_types::Type::Pointer(p.named_instances[0])
+            );
+        }
+        ref k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn generic_gc_messages() {
+    let src = "package main
+
+func Zero[T any]() T {
+	var z T
+	return z
+}
+
+func Max[T int | float64](a, b T) T {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func Add[T any](a, b T) T { return a + b }
+
+func main() {
+	_ = Zero()
+	_ = Max(1, 2.5)
+	_ = Max[string]
+	var i int
+	var f float64
+	_ = Max(i, f)
+	g := Max
+	_ = g
+}
+";
+    let got = errors(src);
+    let want = vec![
+        "x.go:15:36: invalid operation: operator + not defined on a (variable of type T constrained by any)",
+        "x.go:18:10: cannot infer T (x.go:3:11)",
+        "x.go:19:13: default type float64 of 2.5 does not match inferred type int for T",
+        "x.go:20:10: string does not implement int|float64 (string missing in int | float64)",
+        "x.go:23:13: type float64 of f does not match inferred type int for T",
+        "x.go:24:7: cannot use generic function Max without instantiation",
+    ];
+    assert_eq!(got, want);
+}

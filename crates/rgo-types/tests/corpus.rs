@@ -7,7 +7,7 @@ use std::path::Path;
 use rgo_syntax::{parse_file, SourceFile};
 
 const ROOT: &str = "/usr/lib/go-1.19/test";
-const DIRS: &[&str] = &[".", "ken", "chan", "interface", "fixedbugs"];
+const DIRS: &[&str] = &[".", "ken", "chan", "interface", "fixedbugs", "typeparam"];
 
 /// The test directive: the first line comment that isn't a build constraint.
 fn directive(src: &str) -> Option<String> {

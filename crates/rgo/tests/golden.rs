@@ -107,14 +107,29 @@ fn check(rgo: &Path, case: &Case) -> Option<String> {
         .map(|s| s.lines().map(String::from).collect())
         .unwrap_or_default();
 
+    // `X.env`: one configuration per line (space-separated NAME=VALUE); the program runs
+    // once per configuration, and each run must match.
+    let configs: Vec<Vec<(String, String)>> = match fs::read_to_string(sibling("env")) {
+        Ok(text) => text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                l.split_whitespace()
+                    .filter_map(|kv| kv.split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect(),
+        Err(_) => vec![Vec::new()],
+    };
+
     let exe = env::temp_dir().join(format!("rgo-golden-{}-{file}.exe", std::process::id()));
     let shown_args: String = args.iter().map(|a| format!(" {a}")).collect();
-    let (shown, cmd) = match case.mode {
-        Mode::Run | Mode::Error => {
-            let mut cmd = Command::new(rgo);
-            cmd.arg("run").arg(file).args(&args);
-            (format!("rgo run {file}{shown_args}"), cmd)
-        }
+    let (shown, program) = match case.mode {
+        Mode::Run | Mode::Error => (
+            format!("rgo run {file}{shown_args}"),
+            vec![rgo.as_os_str().to_owned(), "run".into(), file.into()],
+        ),
         Mode::Build => {
             let mut build = Command::new(rgo);
             build.args(["build", "-o"]).arg(&exe).arg(file);
@@ -137,17 +152,34 @@ fn check(rgo: &Path, case: &Case) -> Option<String> {
                     String::from_utf8_lossy(&built)
                 ));
             }
-            let mut cmd = Command::new(&exe);
-            cmd.args(&args);
-            (format!("rgo build -o X {file} && ./X{shown_args}"), cmd)
+            (
+                format!("rgo build -o X {file} && ./X{shown_args}"),
+                vec![exe.as_os_str().to_owned()],
+            )
         }
     };
-    let result = run(cmd, dir);
+    let mut reports = String::new();
+    for config in &configs {
+        let mut cmd = Command::new(&program[0]);
+        cmd.args(&program[1..])
+            .args(&args)
+            .envs(config.iter().cloned());
+        let shown_env: String = config.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+        if let Some(r) = compare(case, run(cmd, dir), &format!("{shown_env}{shown}")) {
+            reports += &r;
+        }
+    }
     // Only the build case owns the executable (the run case of the same file runs in
     // parallel and must not delete it).
     if case.mode == Mode::Build {
         let _ = fs::remove_file(&exe);
     }
+    (!reports.is_empty()).then_some(reports)
+}
+
+/// Compares one run's result with the case's expectations; `None` if it matches.
+fn compare(case: &Case, result: io::Result<(ExitStatus, Vec<u8>)>, shown: &str) -> Option<String> {
+    let sibling = |ext: &str| case.src.with_extension(ext);
     let (status, out) = match result {
         Ok(r) => r,
         Err(e) => return Some(format!("=== {} ({shown}): {e}", case.name)),

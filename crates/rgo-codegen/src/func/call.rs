@@ -25,7 +25,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         self.set_pos(e.pos);
         let ftv = self
             .cx
-            .pkg
             .tv(fun.id)
             .cloned()
             .ok_or_else(|| self.err(fun.pos, "internal compiler error: callee has no type"))?;
@@ -180,7 +179,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         let is_method = self
             .cx
-            .pkg
             .info
             .selections
             .get(&fun.id)
@@ -191,7 +189,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// `x.m` where `m` is promoted from an embedded field of interface type: the path to
     /// that field.
     pub(super) fn promoted_iface_method(&self, fun: &Expr) -> Option<Vec<usize>> {
-        let sel = self.cx.pkg.info.selections.get(&fun.id)?;
+        let sel = self.cx.info.selections.get(&fun.id)?;
         if sel.kind != SelectionKind::MethodVal || sel.index.len() < 2 {
             return None;
         }
@@ -223,7 +221,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ExprKind::Selector(x, _) = &fun.kind else {
             return Ok(None);
         };
-        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id).cloned() else {
+        let Some(sel) = self.cx.info.selections.get(&fun.id).cloned() else {
             return Ok(None);
         };
         if sel.kind != SelectionKind::MethodVal {
@@ -337,12 +335,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 3,
             ));
         let out = self.b.ins().stack_addr(I64, slot, 0);
-        let esize = self.b.ins().iconst(I64, l.size as i64);
-        let ealign = self.b.ins().iconst(I64, l.align as i64);
+        let edesc = self.desc_addr(elem, pos)?;
         let g = self.g;
         self.call_rt(
             rgo_abi::lang::GROWSLICE,
-            &[g, out, s[0], s[1], s[2], new_len, esize, ealign],
+            &[g, out, s[0], s[1], s[2], new_len, edesc],
         )?;
         let np = self.b.ins().stack_load(I64, I64, slot, 0);
         let nc = self.b.ins().stack_load(I64, I64, slot, 16);
@@ -361,6 +358,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match extra_ptr {
             Some(src) => {
                 let bytes = self.b.ins().imul_imm_s(extra_len, l.size as i64);
+                // The spare capacity may hold stale pointers.
+                self.bulk_barrier(elem, dst, bytes)?;
                 let cfg = self.cx.module.target_config();
                 self.b.call_memmove(cfg, dst, src, bytes);
             }
@@ -386,21 +385,26 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         let l = crate::layout::layout(self.types(), elem_ty);
         let n = elems.len() as i64;
-        let ptr = self.alloc_bytes(l.size * n as u64, l.align)?;
+        let ptr = self.heap_alloc_array(elem_ty, n as u64)?;
         for (i, e) in elems.iter().enumerate() {
             let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
-            self.store_value(addr, elem_ty, &v);
+            self.store_value_init(addr, elem_ty, &v);
         }
         let len = self.b.ins().iconst(I64, n);
         Ok(vec![ptr, len, len])
     }
 
+    /// The object a callee names: a function (or an instance of a generic one, `F[int]`),
+    /// a variable, a builtin.
     pub(super) fn callee_obj(&self, fun: &Expr) -> Option<ObjId> {
         match &fun.kind {
             ExprKind::Paren(x) => self.callee_obj(x),
-            ExprKind::Name(_) => self.cx.pkg.info.uses.get(&fun.id).copied(),
+            ExprKind::Name(_) => self.cx.info.uses.get(&fun.id).copied(),
             ExprKind::Selector(..) => self.qualified(fun),
+            ExprKind::Index(x, _) => self
+                .callee_obj(x)
+                .filter(|&o| matches!(self.cx.pkg.obj(o).kind, ObjKind::Func { recv: None })),
             _ => None,
         }
     }
@@ -456,12 +460,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                             Some(c) => self.int_operand(c)?,
                             None => len,
                         };
-                        let l = layout(self.types(), elem);
-                        let size = self.b.ins().iconst(I64, l.size as i64);
-                        let align = self.b.ins().iconst(I64, l.align as i64);
+                        let edesc = self.desc_addr(elem, pos)?;
                         let g = self.g;
                         let p = self
-                            .call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, size, align])?
+                            .call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, edesc])?
                             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
                         Ok(vec![p, len, cap])
                     }
@@ -508,12 +510,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;
                 let s = self.expr(&args[1])?;
-                let esize = match self.types().under(dt) {
-                    Type::Slice(e) => layout(self.types(), *e).size,
-                    _ => 1,
+                let (elem, esize) = match self.types().under(dt) {
+                    Type::Slice(e) => (*e, layout(self.types(), *e).size),
+                    _ => (rgo_types::basic::UINT8, 1),
                 };
                 let n = self.b.ins().smin(d[1], s[1]);
                 let bytes = self.b.ins().imul_imm_s(n, esize as i64);
+                self.bulk_barrier(elem, d[0], bytes)?;
                 let cfg = self.cx.module.target_config();
                 self.b.call_memmove(cfg, d[0], s[0], bytes);
                 Ok(vec![n])

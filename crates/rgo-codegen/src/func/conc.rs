@@ -166,7 +166,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Err(self.err(call.pos, "internal compiler error: go/defer without a call"));
         };
         let fun_ty = self.type_of(fun)?;
-        if let Some(rgo_types::Mode::Builtin) = self.cx.pkg.tv(fun.id).map(|tv| &tv.mode) {
+        if let Some(rgo_types::Mode::Builtin) = self.cx.tv(fun.id).map(|tv| &tv.mode) {
             let b = match self
                 .callee_obj(fun)
                 .map(|o| self.cx.pkg.obj(o).kind.clone())
@@ -222,7 +222,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else if self.is_iface_call(fun) {
             // An interface method: bind the receiver now (a nil interface panics here, as
             // in gc) and call the method value later.
-            let sel = self.cx.pkg.info.selections.get(&fun.id).cloned();
+            let sel = self.cx.info.selections.get(&fun.id).cloned();
             let sel = sel.ok_or_else(|| self.err(fun.pos, "internal compiler error: selector"))?;
             let v = self.method_value(fun, &sel, fun_ty)?;
             fv = Some(v[0]);
@@ -285,7 +285,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         for ((v, &t), &off) in arg_vals.iter().zip(&arg_types).zip(&offs) {
             let a = self.b.ins().iadd_imm_s(block, off as i64);
-            self.store_value(a, t, v);
+            self.store_value_init(a, t, v);
         }
         let id = self
             .cx
@@ -305,7 +305,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ExprKind::Selector(x, _) = &fun.kind else {
             return false;
         };
-        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id) else {
+        let Some(sel) = self.cx.info.selections.get(&fun.id) else {
             return false;
         };
         sel.kind == SelectionKind::MethodVal
@@ -316,7 +316,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// For a method call's callee `x.m`: the method's function, and the receiver's type and
     /// value (see `method_call`).
     fn method_call_parts(&mut self, fun: &Expr) -> R<Option<(FuncId, (TypeId, Val))>> {
-        let Some(sel) = self.cx.pkg.info.selections.get(&fun.id).cloned() else {
+        let Some(sel) = self.cx.info.selections.get(&fun.id).cloned() else {
             return Ok(None);
         };
         if sel.kind != SelectionKind::MethodVal {
@@ -363,7 +363,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let c = self.expr(ch)?[0];
         let v = self.expr_as(value, elem)?;
         let tmp = self.stack_temp(elem);
-        self.store_value(tmp, elem, &v);
+        self.store_value_init(tmp, elem, &v);
         let g = self.g;
         self.call_rt(rt::CHANSEND, &[g, c, tmp])?;
         Ok(())
@@ -401,7 +401,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let c = self.expr(x)?[0];
         let key = key.filter(|k| !matches!(&k.kind, ExprKind::Name(n) if n == "_"));
         if let (Some(k), true) = (key, define) {
-            if let Some(&o) = self.cx.pkg.info.defs.get(&k.id) {
+            if let Some(&o) = self.cx.info.defs.get(&k.id) {
                 let ty = self.cx.pkg.obj(o).typ;
                 self.declare_local(o, ty, None);
             }
@@ -467,7 +467,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     let chv = self.expr(ch)?[0];
                     let v = self.expr_as(value, elem)?;
                     let tmp = self.stack_temp(elem);
-                    self.store_value(tmp, elem, &v);
+                    self.store_value_init(tmp, elem, &v);
                     self.write_case(cases, k, chv, tmp, rgo_abi::typ::CHAN_SEND);
                     info.push((Some(k), None));
                     k += 1;
@@ -557,7 +557,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     fn define_iter_var(&mut self, x: &Expr, v: Val) -> R<()> {
-        if let Some(&o) = self.cx.pkg.info.defs.get(&x.id) {
+        if let Some(&o) = self.cx.info.defs.get(&x.id) {
             let ty = self.cx.pkg.obj(o).typ;
             self.declare_local(o, ty, Some(v));
         }

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use rgo_syntax::ast::{
     Block, CommOp, Decl, Expr, ExprKind, FuncType, Ident, NodeId, Stmt, StmtKind, UnOp,
 };
-use rgo_types::{ObjId, ObjKind, Package, SelectionKind, Type, VarKind};
+use rgo_types::{Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind};
 
 pub(crate) struct FuncInfo<'a> {
     /// Variables that live in heap cells.
@@ -36,6 +36,8 @@ pub(crate) struct FuncInfo<'a> {
 
 struct Walker<'a, 'p> {
     pkg: &'p Package,
+    /// The checker's results for the code walked (the package's, or an instance's).
+    ti: &'p Info,
     info: FuncInfo<'a>,
     owner: HashMap<ObjId, usize>,
     /// Ids of the literals being walked, innermost last.
@@ -44,12 +46,14 @@ struct Walker<'a, 'p> {
 
 pub(crate) fn analyze<'a>(
     pkg: &Package,
+    ti: &Info,
     recv: Option<&'a rgo_syntax::ast::Field>,
     sig: &'a FuncType,
     body: &'a Block,
 ) -> FuncInfo<'a> {
     let mut w = Walker {
         pkg,
+        ti,
         info: FuncInfo {
             heap: HashSet::new(),
             captures: HashMap::new(),
@@ -71,9 +75,10 @@ pub(crate) fn analyze<'a>(
 
 /// The same analysis over package-level initialiser expressions (the function literals
 /// they contain capture only each other's variables).
-pub(crate) fn analyze_exprs<'a>(pkg: &Package, exprs: &[&'a Expr]) -> FuncInfo<'a> {
+pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) -> FuncInfo<'a> {
     let mut w = Walker {
         pkg,
+        ti,
         info: FuncInfo {
             heap: HashSet::new(),
             captures: HashMap::new(),
@@ -91,9 +96,13 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, exprs: &[&'a Expr]) -> FuncInfo<'
     w.info
 }
 
-impl<'a> Walker<'a, '_> {
+impl<'a, 'p> Walker<'a, 'p> {
+    fn tv(&self, id: NodeId) -> Option<&'p TypeAndValue> {
+        self.ti.types.get(&id)
+    }
+
     fn def(&mut self, id: NodeId) {
-        if let Some(&o) = self.pkg.info.defs.get(&id) {
+        if let Some(&o) = self.ti.defs.get(&id) {
             self.owner.insert(o, self.stack.len());
             self.info.types.insert(self.pkg.obj(o).typ);
         }
@@ -124,7 +133,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn use_name(&mut self, id: NodeId) {
-        let Some(&o) = self.pkg.info.uses.get(&id) else {
+        let Some(&o) = self.ti.uses.get(&id) else {
             return;
         };
         if matches!(self.pkg.obj(o).kind, ObjKind::Func { recv: None }) {
@@ -152,7 +161,7 @@ impl<'a> Walker<'a, '_> {
         match &e.kind {
             ExprKind::Paren(x) => self.take_address(x),
             ExprKind::Name(_) => {
-                if let Some(&o) = self.pkg.info.uses.get(&e.id) {
+                if let Some(&o) = self.ti.uses.get(&e.id) {
                     if self.is_local_var(o) {
                         self.info.heap.insert(o);
                     }
@@ -160,12 +169,7 @@ impl<'a> Walker<'a, '_> {
             }
             // A field of a struct variable, or through an implicit dereference.
             ExprKind::Selector(x, _) => {
-                let indirect = self
-                    .pkg
-                    .info
-                    .selections
-                    .get(&e.id)
-                    .is_some_and(|s| s.indirect);
+                let indirect = self.ti.selections.get(&e.id).is_some_and(|s| s.indirect);
                 if !indirect && !self.is_pointer(x) {
                     self.take_address(x);
                 }
@@ -177,14 +181,12 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn is_pointer(&self, e: &Expr) -> bool {
-        self.pkg
-            .tv(e.id)
+        self.tv(e.id)
             .is_some_and(|tv| matches!(self.pkg.types.under(tv.typ), Type::Pointer(_)))
     }
 
     fn is_array(&self, e: &Expr) -> bool {
-        self.pkg
-            .tv(e.id)
+        self.tv(e.id)
             .is_some_and(|tv| matches!(self.pkg.types.under(tv.typ), Type::Array { .. }))
     }
 
@@ -257,7 +259,7 @@ impl<'a> Walker<'a, '_> {
                 self.expr(x);
                 for c in clauses {
                     if let Some(i) = &c.implicit {
-                        if let Some(&o) = self.pkg.info.implicits.get(&i.id) {
+                        if let Some(&o) = self.ti.implicits.get(&i.id) {
                             self.owner.insert(o, self.stack.len());
                         }
                     }
@@ -338,7 +340,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn expr(&mut self, e: &'a Expr) {
-        if let Some(tv) = self.pkg.tv(e.id) {
+        if let Some(tv) = self.tv(e.id) {
             self.info.types.insert(tv.typ);
         }
         match &e.kind {
@@ -347,7 +349,7 @@ impl<'a> Walker<'a, '_> {
             ExprKind::CompositeLit { elems, .. } => self.exprs(elems),
             ExprKind::KeyValue(k, v) => {
                 // A struct literal's key is a field name, not a variable.
-                if !matches!(k.kind, ExprKind::Name(_)) || self.pkg.info.uses.contains_key(&k.id) {
+                if !matches!(k.kind, ExprKind::Name(_)) || self.ti.uses.contains_key(&k.id) {
                     self.expr(k);
                 }
                 self.expr(v);
@@ -368,7 +370,7 @@ impl<'a> Walker<'a, '_> {
             ExprKind::Selector(x, name) => {
                 // A qualified identifier names another package's object.
                 self.use_name(name.id);
-                if let Some(sel) = self.pkg.info.selections.get(&e.id) {
+                if let Some(sel) = self.ti.selections.get(&e.id) {
                     let ptr_recv = matches!(
                         self.pkg.obj(sel.obj).kind,
                         ObjKind::Func { recv: Some(r) } if matches!(self.pkg.types.get(r), Type::Pointer(_))

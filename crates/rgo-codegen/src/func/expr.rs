@@ -17,7 +17,7 @@ use crate::layout::{field_offset, layout, parts};
 impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn expr(&mut self, e: &Expr) -> R<Val> {
         let tv =
-            self.cx.pkg.tv(e.id).cloned().ok_or_else(|| {
+            self.cx.tv(e.id).cloned().ok_or_else(|| {
                 self.err(e.pos, "internal compiler error: expression has no type")
             })?;
         if let Mode::Constant(c) = &tv.mode {
@@ -26,7 +26,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &e.kind {
             ExprKind::Paren(x) => self.expr(x),
             ExprKind::Name(_) => {
-                let obj = self.cx.pkg.info.uses.get(&e.id).copied();
+                let obj = self.cx.info.uses.get(&e.id).copied();
                 let obj = obj.ok_or_else(|| self.err(e.pos, "unresolved name"))?;
                 self.name_value(obj, tv.typ, e.pos)
             }
@@ -55,7 +55,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             ExprKind::Call { fun, args, dots } => self.call(e, fun, args, *dots, tv.typ),
             ExprKind::Selector(x, _) => {
-                let sel = self.cx.pkg.info.selections.get(&e.id).cloned();
+                let sel = self.cx.info.selections.get(&e.id).cloned();
                 match sel {
                     Some(sel) if sel.kind == SelectionKind::FieldVal => {
                         let addr = self.field_addr(x, &sel.index)?.0;
@@ -70,6 +70,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         None => Err(self.unsupported(e.pos, "this selector")),
                     },
                 }
+            }
+            ExprKind::Index(..) if self.callee_obj(e).is_some() => {
+                // `F[int]`: an instance of a generic function, used as a value.
+                let obj = self
+                    .callee_obj(e)
+                    .ok_or_else(|| self.err(e.pos, "unresolved name"))?;
+                self.func_value(obj, e.pos)
             }
             ExprKind::Index(x, idx) if idx.len() == 1 => {
                 let xt = self.type_of(x)?;
@@ -117,7 +124,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &e.kind {
             ExprKind::Paren(x) => self.place(x),
             ExprKind::Name(_) => {
-                let obj = self.cx.pkg.info.uses.get(&e.id).copied();
+                let obj = self.cx.info.uses.get(&e.id).copied();
                 let obj = obj.ok_or_else(|| self.err(e.pos, "unresolved name"))?;
                 if let Some(a) = self.var_addr(obj) {
                     return Ok(a);
@@ -127,11 +134,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let ty = self.type_of(e)?;
                 let v = self.read_var(obj, e.pos)?;
                 let t = self.stack_temp(ty);
-                self.store_value(t, ty, &v);
+                self.store_value_init(t, ty, &v);
                 Ok(t)
             }
             ExprKind::Selector(x, _) => {
-                let sel = self.cx.pkg.info.selections.get(&e.id).cloned();
+                let sel = self.cx.info.selections.get(&e.id).cloned();
                 match sel {
                     Some(sel) if sel.kind == SelectionKind::FieldVal => {
                         Ok(self.field_addr(x, &sel.index)?.0)
@@ -170,7 +177,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Ok(v[0]);
         }
         let t = self.stack_temp(ty);
-        self.store_value(t, ty, &v);
+        self.store_value_init(t, ty, &v);
         Ok(t)
     }
 
@@ -187,7 +194,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 // `&[]T{...}`, `&map[K]V{...}`: a new cell holding the value.
                 let v = self.composite(x, ty, false)?;
                 let cell = self.heap_alloc(ty)?;
-                self.store_value(cell, ty, &v);
+                self.store_value_init(cell, ty, &v);
                 Ok(cell)
             }
             _ => self.place(x),
@@ -332,6 +339,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let ptr = self.b.ins().iadd(base, off);
         let new_len = self.b.ins().isub(hi, lo);
         if is_string {
+            // As for slices below: an empty result keeps the base pointer.
+            let empty = self.b.ins().icmp_imm_s(IntCC::Equal, new_len, 0);
+            let ptr = self.b.ins().select(empty, base, ptr);
             return Ok(vec![ptr, new_len]);
         }
         let new_cap = self.b.ins().isub(max.unwrap_or(cap), lo);
@@ -410,8 +420,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             Type::Slice(elem) => {
                 let n = self.composite_len(elems)?;
-                let l = layout(self.types(), elem);
-                let addr = self.alloc_bytes(l.size * n, l.align)?;
+                let addr = self.heap_alloc_array(elem, n)?;
                 self.fill_array(addr, elem, elems)?;
                 let len = self.b.ins().iconst(I64, n as i64);
                 Ok(vec![addr, len, len])
@@ -438,7 +447,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     fn const_index(&self, k: &Expr) -> R<u64> {
-        match self.cx.pkg.tv(k.id).map(|tv| &tv.mode) {
+        match self.cx.tv(k.id).map(|tv| &tv.mode) {
             Some(Mode::Constant(ConstValue::Int(v))) => Ok(int_bits(v) as u64),
             _ => Err(self.err(k.pos, "internal compiler error: non-constant index")),
         }
@@ -499,8 +508,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 return self.fill_composite(addr, ty, elems);
             }
         }
+        // Literal elements go into memory just allocated or zeroed for this literal.
         let val = self.expr_as(v, ty)?;
-        self.store_value(addr, ty, &val);
+        self.store_value_init(addr, ty, &val);
         Ok(())
     }
 

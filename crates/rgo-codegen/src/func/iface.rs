@@ -77,7 +77,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Ok(v[0]);
         }
         let p = self.heap_alloc(ty)?;
-        self.store_value(p, ty, v);
+        self.store_value_init(p, ty, v);
         Ok(p)
     }
 
@@ -312,7 +312,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 continue;
             }
             for e in &c.exprs {
-                let tv = self.cx.pkg.tv(e.id).cloned();
+                let tv = self.cx.tv(e.id).cloned();
                 let is_nil = matches!(&e.kind, ExprKind::Name(n) if n == "nil")
                     && !matches!(tv.as_ref().map(|t| &t.mode), Some(rgo_types::Mode::Type));
                 let next = self.b.create_block();
@@ -342,7 +342,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         for (i, c) in clauses.iter().enumerate() {
             self.b.switch_to_block(bodies[i]);
             if let Some(id) = &c.implicit {
-                if let Some(&o) = self.cx.pkg.info.implicits.get(&id.id) {
+                if let Some(&o) = self.cx.info.implicits.get(&id.id) {
                     let ty = self.cx.pkg.obj(o).typ;
                     let val = match bound[i].take() {
                         Some(val) if self.types().underlying(ty) != self.types().underlying(xt) => {

@@ -60,7 +60,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     pub(super) fn map_key_operand(&mut self, k: &Expr, kt: TypeId) -> R<Value> {
         let v = self.expr_as(k, kt)?;
         let tmp = self.stack_temp(kt);
-        self.store_value(tmp, kt, &v);
+        self.store_value_init(tmp, kt, &v);
         Ok(tmp)
     }
 
@@ -165,7 +165,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let h = self.expr(x)?[0];
         for t in [key, value].into_iter().flatten() {
             if define && !matches!(&t.kind, ExprKind::Name(n) if n == "_") {
-                if let Some(&o) = self.cx.pkg.info.defs.get(&t.id) {
+                if let Some(&o) = self.cx.info.defs.get(&t.id) {
                     let ty = self.cx.pkg.obj(o).typ;
                     self.declare_local(o, ty, None);
                 }

@@ -168,7 +168,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let code = self.b.ins().func_addr(I64, r);
         self.b.ins().store(trusted(), code, obj, 0);
         let at = self.b.ins().iadd_imm_s(obj, 8);
-        self.store_value(at, recv_ty, &recv);
+        self.store_value_init(at, recv_ty, &recv);
         Ok(vec![obj])
     }
 

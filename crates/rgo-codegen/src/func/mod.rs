@@ -34,6 +34,7 @@ use rgo_types::{BasicKind, ObjId, ObjKind, Type, TypeId};
 use crate::layout::{default_kind, is_mem, layout, parts, Part};
 use crate::{CgError, Ctx};
 
+mod barrier;
 mod call;
 pub(crate) mod conc;
 pub(crate) mod escape;
@@ -148,7 +149,7 @@ pub(crate) fn lower_function<M: Module>(
     // The signature type, receiver, parameter/result fields and statements of the body.
     let (sig_ty, recv_ty, recv_field, sig, block) = match body {
         Body::Decl(decl) => {
-            let obj = cx.pkg.info.defs.get(&decl.name.id).copied();
+            let obj = cx.info.defs.get(&decl.name.id).copied();
             let obj = obj.ok_or_else(|| CgError {
                 file,
                 pos: decl.pos,
@@ -173,7 +174,6 @@ pub(crate) fn lower_function<M: Module>(
                 unreachable!("Body::Lit holds a function literal");
             };
             let sig_ty = cx
-                .pkg
                 .tv(e.id)
                 .map(|tv| tv.typ)
                 .unwrap_or(rgo_types::basic::INVALID);
@@ -254,7 +254,7 @@ pub(crate) fn lower_function<M: Module>(
             let vals = params[next..next + n].to_vec();
             next += n;
             if let Some(id) = field.names.get(k) {
-                if let Some(&o) = f.cx.pkg.info.defs.get(&id.id) {
+                if let Some(&o) = f.cx.info.defs.get(&id.id) {
                     // A memory-typed parameter arrives as a copy this function owns.
                     f.declare_local_owned(o, ty, vals);
                 }
@@ -265,7 +265,7 @@ pub(crate) fn lower_function<M: Module>(
         let mut objs = Vec::new();
         for r in &sig.results {
             for n in &r.names {
-                let o = f.cx.pkg.info.defs.get(&n.id).copied();
+                let o = f.cx.info.defs.get(&n.id).copied();
                 let o = o.ok_or_else(|| f.err(n.pos, "unresolved result"))?;
                 let ty = f.cx.pkg.obj(o).typ;
                 f.declare_local(o, ty, None);
@@ -342,7 +342,8 @@ pub(crate) fn lower_entry<M: Module>(
         let n = f.b.ins().iconst(I64, n as i64);
         f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
-    let inits = f.cx.pkg.info.init_order.clone();
+    f.register_globals()?;
+    let inits = f.cx.info.init_order.clone();
     for init in &inits {
         let Some((file, expr)) = f.cx.init_exprs.get(&init.rhs).copied() else {
             continue;
@@ -541,7 +542,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
 
     pub(super) fn type_of(&self, e: &Expr) -> R<TypeId> {
         self.cx
-            .pkg
             .tv(e.id)
             .map(|tv| tv.typ)
             .ok_or_else(|| self.err(e.pos, "internal compiler error: expression has no type"))
@@ -717,12 +717,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.b.ins().stack_addr(I64, slot, 0)
     }
 
-    /// Zeroed heap memory for a value of type `ty`.
-    pub(super) fn heap_alloc(&mut self, ty: TypeId) -> R<Value> {
-        let l = layout(self.types(), ty);
-        self.alloc_bytes(l.size, l.align)
-    }
-
     /// Zeroed heap memory of `size` bytes.
     pub(super) fn alloc_bytes(&mut self, size: u64, align: u64) -> R<Value> {
         let size = self.b.ins().iconst(I64, size.max(1) as i64);
@@ -785,17 +779,6 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.load_parts(addr, &ps)
     }
 
-    /// Stores value `v` of type `ty` at `addr` (memory types are copied).
-    pub(super) fn store_value(&mut self, addr: Value, ty: TypeId, v: &[Value]) {
-        if self.is_mem(ty) {
-            let size = layout(self.types(), ty).size;
-            self.copy_mem(addr, v[0], size);
-            return;
-        }
-        let ps = parts(self.types(), ty);
-        self.store_parts(addr, &ps, v);
-    }
-
     /// A copy of a memory-typed value that no other code can change (register-typed values
     /// are returned as they are).
     pub(super) fn stable_copy(&mut self, ty: TypeId, v: Val) -> Val {
@@ -803,7 +786,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             return v;
         }
         let t = self.stack_temp(ty);
-        self.store_value(t, ty, &v);
+        self.store_value_init(t, ty, &v);
         vec![t]
     }
 
@@ -835,7 +818,8 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
                 self.stack_temp(ty)
             };
             match init {
-                Some(v) => self.store_value(addr, ty, &v),
+                // A fresh heap cell or this frame's slot: nothing to overwrite.
+                Some(v) => self.store_value_init(addr, ty, &v),
                 None if !heap => {
                     let size = layout(self.types(), ty).size;
                     self.zero_mem(addr, size);
@@ -922,7 +906,12 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             return Ok(());
         }
         let ty = self.cx.pkg.obj(obj).typ;
+        let on_stack = self.locals.contains_key(&obj) && !self.heap.contains(&obj);
         match self.var_addr(obj) {
+            Some(addr) if on_stack => {
+                self.store_value_init(addr, ty, &v);
+                Ok(())
+            }
             Some(addr) => {
                 self.store_value(addr, ty, &v);
                 Ok(())

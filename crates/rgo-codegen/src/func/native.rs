@@ -38,7 +38,17 @@ pub(crate) fn lower_native<M: Module>(
         ObjKind::Func { recv } => recv,
         _ => None,
     };
-    let recv_name = recv.map(|r| crate::type_name_of(t, pkg, r));
+    // The receiver's base type name (`T` for `T` and `*T`).
+    let recv_name = recv.map(|r| {
+        let base = match t.get(r) {
+            Type::Pointer(e) => *e,
+            _ => r,
+        };
+        match t.get(base) {
+            Type::Named(_) => pkg.obj(t.named(base).obj).name.clone(),
+            _ => String::new(),
+        }
+    });
     let symbol = rgo_abi::native::symbol(&o.pkg, recv_name.as_deref(), &o.name);
     let (params_ty, results) = match t.under(o.typ) {
         Type::Signature(s) => (s.params.clone(), s.results.clone()),
@@ -137,10 +147,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if !matches!(x.kind, ExprKind::Name(_)) {
             return None;
         }
-        let p = *self.cx.pkg.info.uses.get(&x.id)?;
+        let p = *self.cx.info.uses.get(&x.id)?;
         if !matches!(self.cx.pkg.obj(p).kind, ObjKind::PkgName(_)) {
             return None;
         }
-        self.cx.pkg.info.uses.get(&sel.id).copied()
+        self.cx.info.uses.get(&sel.id).copied()
     }
 }

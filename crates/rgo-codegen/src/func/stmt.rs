@@ -226,7 +226,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let objs: Vec<Option<ObjId>> = v
             .names
             .iter()
-            .map(|n| self.cx.pkg.info.defs.get(&n.id).copied())
+            .map(|n| self.cx.info.defs.get(&n.id).copied())
             .collect();
         let vals = self.rhs_values(&v.values, v.names.len())?;
         for (i, o) in objs.into_iter().enumerate() {
@@ -276,7 +276,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         // phase two: the assignments, left to right.
         let mut places: Vec<Option<Lvalue>> = Vec::new();
         for x in lhs {
-            let new_var = define && self.cx.pkg.info.defs.contains_key(&x.id);
+            let new_var = define && self.cx.info.defs.contains_key(&x.id);
             let blank = matches!(&x.kind, ExprKind::Name(n) if n == "_");
             places.push(if new_var || blank {
                 None
@@ -297,7 +297,6 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Some(Lvalue::Addr(_)) | Some(Lvalue::MapIndex(..)) => Some(self.type_of(x)?),
                 None => self
                     .cx
-                    .pkg
                     .info
                     .defs
                     .get(&x.id)
@@ -321,7 +320,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 (Some(p), Some(ty)) => self.write_lvalue(p, ty, v, x.pos)?,
                 (Some(_), None) => {}
                 (None, _) => {
-                    if let Some(&o) = self.cx.pkg.info.defs.get(&x.id) {
+                    if let Some(&o) = self.cx.info.defs.get(&x.id) {
                         let ty = self.cx.pkg.obj(o).typ;
                         self.declare_local(o, ty, Some(v));
                     }
@@ -340,7 +339,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::Paren(inner) => self.lvalue(inner),
             ExprKind::Name(n) if n == "_" => Ok(Lvalue::Blank),
             ExprKind::Name(_) => {
-                let obj = self.cx.pkg.info.uses.get(&x.id).copied();
+                let obj = self.cx.info.uses.get(&x.id).copied();
                 let obj = obj.ok_or_else(|| self.err(x.pos, "unresolved name"))?;
                 Ok(Lvalue::Var(obj))
             }
@@ -471,7 +470,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             if self.is_mem(ty) {
                 let dst = self.result_ptrs[k];
                 k += 1;
-                self.store_value(dst, ty, part);
+                // Result pointers are the caller's stack temporaries.
+                self.store_value_init(dst, ty, part);
             } else {
                 regs.extend_from_slice(part);
             }
@@ -541,7 +541,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 continue;
             }
             if define {
-                if let Some(&o) = self.cx.pkg.info.defs.get(&t.id) {
+                if let Some(&o) = self.cx.info.defs.get(&t.id) {
                     let ty = self.cx.pkg.obj(o).typ;
                     self.declare_local(o, ty, None);
                 }
@@ -629,7 +629,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             return Ok(());
         }
         if define {
-            if let Some(&o) = self.cx.pkg.info.defs.get(&x.id) {
+            if let Some(&o) = self.cx.info.defs.get(&x.id) {
                 return self.write_var(o, v, x.pos);
             }
         }

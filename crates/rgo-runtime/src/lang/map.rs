@@ -72,7 +72,7 @@ use super::alg::{typeequal, typehash};
 use super::typedesc::{MapType, Type};
 use crate::g::G;
 use crate::lock::Locked;
-use crate::malloc::mallocgc;
+use crate::malloc::{malloc, mallocgc, Layout};
 use crate::panic::throw;
 use crate::string::GoString;
 use rgo_abi::lang::map as abi;
@@ -207,6 +207,7 @@ const _: () = {
 /// `slot` is a valid, aligned pointer slot.
 #[inline(always)]
 unsafe fn store_ptr(slot: *mut *mut u8, v: *mut u8) {
+    crate::mem::mbarrier::bulk_barrier_pre_write(slot as *const u8, 8);
     // SAFETY: by contract.
     unsafe { *slot = v }
 }
@@ -442,18 +443,32 @@ fn alloc_buckets(t: &MapType, n: usize) -> *mut u8 {
     let size = n
         .checked_mul(t.bucketsize as usize)
         .unwrap_or_else(|| throw("runtime: out of memory"));
-    mallocgc(size, 8)
+    let layout = if t.bucket.is_null() {
+        Layout::Conservative
+    } else if t.bucket_noscan() {
+        Layout::Noscan
+    } else {
+        Layout::Typed(t.bucket as *const u8, n)
+    };
+    malloc(size, layout, true, 8)
 }
 
 fn new_object(t: &Type) -> *mut u8 {
-    mallocgc(t.size, t.align as usize)
+    let layout = if t.ptrdata == 0 {
+        Layout::Noscan
+    } else {
+        Layout::Typed(t as *const Type as *const u8, 1)
+    };
+    malloc(t.size, layout, true, t.align as usize)
 }
 
 /// # Safety
 /// `src` and `dst` point to `t.size` bytes.
 #[inline(always)]
 unsafe fn typedmemmove(t: &Type, dst: *mut u8, src: *const u8) {
-    // (Write barriers go here when the collector arrives.)
+    if t.ptrdata != 0 {
+        crate::mem::mbarrier::bulk_barrier_pre_write(dst, t.size);
+    }
     // SAFETY: by contract; the regions are distinct or identical.
     unsafe { core::ptr::copy(src, dst, t.size) }
 }
@@ -860,12 +875,14 @@ unsafe fn delete<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) {
                 if t.indirect_key() {
                     store_ptr(kslot as *mut *mut u8, null_mut());
                 } else {
+                    crate::mem::mbarrier::bulk_barrier_pre_write(kslot, t.key().size);
                     core::ptr::write_bytes(kslot, 0, t.key().size);
                 }
                 let eslot = elem_slot(t, b, i);
                 if t.indirect_elem() {
                     store_ptr(eslot as *mut *mut u8, null_mut());
                 } else {
+                    crate::mem::mbarrier::bulk_barrier_pre_write(eslot, t.elem().size);
                     core::ptr::write_bytes(eslot, 0, t.elem().size);
                 }
                 *b.add(i) = EMPTY_ONE;
@@ -1077,7 +1094,10 @@ unsafe fn evacuate(t: &MapType, h: &mut Hmap, oldbucket: usize) {
             // an iterator may still walk it (keep the tophash states: lookups and
             // iterators read them).
             if h.flags & OLD_ITERATOR == 0 && !t.bucket_noscan() {
-                core::ptr::write_bytes(b0.add(DATA_OFFSET), 0, t.bucketsize as usize - DATA_OFFSET);
+                let data = b0.add(DATA_OFFSET);
+                let n = t.bucketsize as usize - DATA_OFFSET;
+                crate::mem::mbarrier::bulk_barrier_pre_write(data, n);
+                core::ptr::write_bytes(data, 0, n);
             }
         }
         if oldbucket == h.nevacuate {

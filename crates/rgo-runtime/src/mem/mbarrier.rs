@@ -57,6 +57,44 @@ pub unsafe extern "C" fn rgo_gcwb(_g: *mut G, slot: *mut *mut u8, new: *mut u8) 
     slot.store(new, Ordering::Release);
 }
 
+/// The barrier for a bulk overwrite of `[dst, dst+size)` whose layout the runtime does not
+/// know (map buckets, channel buffers, `copy` into a slice): while marking, shades every
+/// word's old value that points into the heap (gc's bulkBarrierPreWrite, conservatively).
+/// Shading non-pointer words that happen to look like pointers only keeps an object alive
+/// for one more cycle.
+#[inline]
+pub fn bulk_barrier_pre_write(dst: *const u8, size: usize) {
+    if WRITE_BARRIER.load(Ordering::Relaxed) == 0 || dst.is_null() {
+        return;
+    }
+    bulk_shade(dst, size);
+}
+
+#[cold]
+fn bulk_shade(dst: *const u8, size: usize) {
+    let start = (dst as usize).next_multiple_of(8);
+    let end = dst as usize + size;
+    let mut a = start;
+    while a + 8 <= end {
+        // SAFETY: the caller owns `[dst, dst+size)`; aligned word reads inside it.
+        shade(
+            unsafe { (a as *const AtomicPtr<u8>).as_ref().unwrap() }.load(Ordering::Relaxed)
+                as usize,
+        );
+        a += 8;
+    }
+}
+
+/// Entry point: [`bulk_barrier_pre_write`] for generated code (`copy`, `append` of a
+/// slice into spare capacity); called only while the flag is set.
+///
+/// # Safety
+/// `[dst, dst+size)` is readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_bulkbarrier(_g: *mut G, dst: *const u8, size: u64) {
+    bulk_barrier_pre_write(dst, size as usize);
+}
+
 /// Entry point: the address of the barrier flag (a `u32`, non-zero while marking).
 #[unsafe(no_mangle)]
 pub extern "C" fn rgo_wbflag_addr() -> *const u32 {

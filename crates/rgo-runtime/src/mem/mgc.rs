@@ -41,7 +41,9 @@ pub const PHASE_MARKTERM: u32 = 2;
 
 pub static GCPHASE: AtomicU32 = AtomicU32::new(PHASE_OFF);
 /// The write-barrier flag generated code tests before pointer stores (non-zero: call
-/// `rgo_gcwb`). Its address is returned by `rgo_wbflag_addr`.
+/// `rgo_gcwb`). Generated code reads it as the data symbol `rgo_writebarrier`
+/// (`rgo_abi::mem::WBFLAG`); `rgo_wbflag_addr` returns its address too.
+#[unsafe(export_name = "rgo_writebarrier")]
 pub static WRITE_BARRIER: AtomicU32 = AtomicU32::new(0);
 /// Whether allocation may start cycles (gc's gcenable).
 static ENABLED: AtomicBool = AtomicBool::new(false);
@@ -220,7 +222,7 @@ fn worker_main() {
 /// Starts a cycle (if none is running). `forced`: runtime.GC, regardless of the trigger.
 pub fn gc_start(forced: bool) {
     if forced {
-        CYCLE.lock();
+        lock_cycle();
     } else if !CYCLE.try_lock() {
         return;
     }
@@ -231,9 +233,11 @@ pub fn gc_start(forced: bool) {
         return;
     }
     let c = cur();
-    c.t_sweep_term = super::nanotime();
     c.forced = forced;
+    // Sweeping what is left runs before the pause (gc does it inside; here it is not
+    // stop-the-world work), so the sweep-termination time is the pause itself.
     mgcsweep::finish_sweep();
+    c.t_sweep_term = super::nanotime();
     world::stop();
     let t_stw = super::nanotime();
     c.heap0 = HEAP_LIVE.load(Ordering::Relaxed);
@@ -264,7 +268,7 @@ pub fn gc_start(forced: bool) {
 
 /// Ends the mark phase (see the module header). A no-op if no cycle is marking.
 pub fn mark_termination() {
-    CYCLE.lock();
+    lock_cycle();
     if GCPHASE.load(Ordering::Acquire) != PHASE_MARK {
         CYCLE.unlock();
         return;
@@ -378,9 +382,16 @@ pub fn help_and_terminate() {
         if MARK_DONE.load(Ordering::Acquire) {
             break;
         }
-        futex_wait_timeout(&DONE_SEQ, seq, 1_000_000);
+        world::blocking(&mut || futex_wait_timeout(&DONE_SEQ, seq, 1_000_000));
     }
     mark_termination();
+}
+
+/// Takes the cycle lock; waiting for it must not hold up its holder's stop-the-world.
+fn lock_cycle() {
+    if !CYCLE.try_lock() {
+        world::blocking(&mut || CYCLE.lock());
+    }
 }
 
 fn start_sweeper() {

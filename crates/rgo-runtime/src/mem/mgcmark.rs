@@ -25,11 +25,17 @@
 //! Checkmark (GODEBUG=gccheckmark=1): after the concurrent mark, with the world stopped,
 //! mark again from the roots into a second bitmap and fail with
 //! `fatal error: checkmark found unmarked object` if anything reachable was left white.
+//! Reachable through *precise* edges, that is: a global's pointer word or a heap object's
+//! pointer field leading to a white object is a lost object (a missing barrier, a root
+//! missed at mark start). A conservatively scanned word (stacks, runtime records) that
+//! leads to a white object proves nothing: runtime frames written after the stacks were
+//! scanned hold dead values (a span's base address, a freed object's address), so such
+//! objects are not reported and not descended into.
 
 use core::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
 use super::mcache::MCache;
-use super::mheap::{arena_of, find_object, heap_bits_read, span_of};
+use super::mheap::{heap_bits_read, span_of};
 use crate::lock::Locked;
 
 pub const BATCH: usize = 256;
@@ -104,6 +110,8 @@ pub struct GcWork {
     buf: Vec<usize>,
     /// Marking into the checkmark bitmap (verification pass), private, never published.
     checkmark: bool,
+    /// Checkmark: the words being scanned are conservative roots (see the header).
+    conservative: bool,
     pub marked: u64,
     pub scanned: u64,
     pub failures: usize,
@@ -114,6 +122,7 @@ impl GcWork {
         GcWork {
             buf: Vec::with_capacity(2 * BATCH),
             checkmark: false,
+            conservative: false,
             marked: 0,
             scanned: 0,
             failures: 0,
@@ -155,17 +164,25 @@ impl GcWork {
     /// Shades the object containing `addr`, if any.
     #[inline]
     pub fn grey(&mut self, addr: usize) {
-        if arena_of(addr).is_null() {
+        // One span lookup serves both the "is it an allocated heap object" test and the
+        // mark (this is the marker's inner loop).
+        let s = span_of(addr);
+        if s.is_null() {
             return;
         }
-        let Some((base, size, s)) = find_object(addr) else {
-            return;
-        };
-        // SAFETY: find_object returned a live span.
+        // SAFETY: span_of returned a live span.
         let sp = unsafe { &*s };
-        let idx = sp.obj_index(base);
+        let idx = sp.obj_index(addr);
+        if sp.is_free(idx) {
+            return;
+        }
+        let base = sp.start + idx * sp.elemsize;
+        let size = sp.elemsize;
         if self.checkmark {
             if !sp.is_marked(idx) {
+                if self.conservative {
+                    return;
+                }
                 self.failures += 1;
                 eprintln!(
                     "runtime: checkmarks found unexpected unmarked object obj={:#x} size={} (pointer {:#x})",
@@ -300,7 +317,9 @@ pub fn register_root_scanner(f: RootScanner) {
 pub fn mark_roots(gcw: &mut GcWork) {
     super::world::with_registers_spilled(|| {
         let before = gcw.scanned;
+        gcw.conservative = true;
         super::world::for_each_stack(&mut |lo, hi| gcw.scan_conservative(lo, hi));
+        gcw.conservative = false;
         STACK_SCAN.fetch_add(gcw.scanned - before, Ordering::Relaxed);
     });
     let roots: Vec<GlobalRoot> = GLOBALS.lock().0.clone();
@@ -324,9 +343,11 @@ pub fn mark_roots(gcw: &mut GcWork) {
     gcw.scanned += gbytes;
     GLOBALS_SCAN.fetch_add(gbytes, Ordering::Relaxed);
     let scanners: Vec<RootScanner> = ROOT_SCANNERS.lock().clone();
+    gcw.conservative = true;
     for f in scanners {
         f(&mut |p| gcw.grey(p));
     }
+    gcw.conservative = false;
 }
 
 // ---- assists ----
@@ -366,8 +387,10 @@ pub fn assist_alloc(c: &mut MCache, size: usize) {
     c.assist_credit += (done as f64 / ratio) as i64;
     if c.assist_credit < 0 {
         // No work was left to take. Past the goal, wait for the workers to finish and end
-        // the cycle here (gc parks the goroutine on its assist queue); below it, go on.
-        c.assist_credit = 0;
+        // the cycle here (gc parks the goroutine on its assist queue); below it, go on
+        // with credit for the minimum assist's worth of allocation, so that an empty queue
+        // does not send every allocation into a fruitless assist.
+        c.assist_credit = ((64 << 10) as f64 / ratio) as i64;
         let goal = super::pacer::CYCLE_GOAL.load(Ordering::Relaxed);
         if super::mstats::HEAP_LIVE.load(Ordering::Relaxed) >= goal {
             super::mgc::help_and_terminate();

@@ -445,6 +445,30 @@ pub fn heap_bits_write(addr: usize, nwords: usize, mut f: impl FnMut(usize) -> b
     }
 }
 
+/// Writes the pointer bits of `nwords <= 64` words at `addr` from `bits` (bit i = word i).
+#[inline]
+pub fn heap_bits_write_word(addr: usize, nwords: usize, bits: u64) {
+    let (w, shift) = bitmap_word(addr);
+    let first = (64 - shift).min(nwords);
+    let mask = if first == 64 {
+        !0
+    } else {
+        ((1u64 << first) - 1) << shift
+    };
+    let old = w.load(Ordering::Relaxed);
+    w.store((old & !mask) | ((bits << shift) & mask), Ordering::Relaxed);
+    if first < nwords {
+        let rest = nwords - first;
+        let (w2, _) = bitmap_word(addr + first * 8);
+        let mask2 = if rest == 64 { !0 } else { (1u64 << rest) - 1 };
+        let old = w2.load(Ordering::Relaxed);
+        w2.store(
+            (old & !mask2) | ((bits >> first) & mask2),
+            Ordering::Relaxed,
+        );
+    }
+}
+
 /// Sets (`val`) or clears the pointer bits of `nwords` words at `addr`.
 pub fn heap_bits_fill(addr: usize, nwords: usize, val: bool) {
     let mut i = 0;

@@ -247,6 +247,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (abi::GCWB, mbarrier::rgo_gcwb as *const u8),
         (abi::WBFLAG_ADDR, mbarrier::rgo_wbflag_addr as *const u8),
         (abi::TYPEDMEMMOVE, mbarrier::rgo_typedmemmove as *const u8),
+        (abi::BULKBARRIER, mbarrier::rgo_bulkbarrier as *const u8),
+        (abi::WBFLAG, mgc::WRITE_BARRIER.as_ptr() as *const u8),
         (abi::GC, rgo_gc as *const u8),
         (abi::READMEMSTATS, rgo_readmemstats as *const u8),
         (abi::SETGCPERCENT, rgo_setgcpercent as *const u8),

@@ -374,7 +374,7 @@ impl<'a> Checker<'a> {
         }
         let t = x.typ;
         let ok = match op {
-            BinOp::Add => self.is_numeric(t) || self.is_string(t),
+            BinOp::Add => self.is_numeric_or_string(t),
             BinOp::Sub | BinOp::Mul | BinOp::Div => self.is_numeric(t),
             BinOp::Rem | BinOp::And | BinOp::Or | BinOp::Xor | BinOp::AndNot => self.is_integer(t),
             _ => false,

@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
             if spread {
                 if b == Builtin::Append {
                     let st = ops[0].typ;
-                    if let Type::Slice(elem) = self.tt.under(st).clone() {
+                    if let Type::Slice(elem) = self.core_under(st).clone() {
                         for o in &ops[1..] {
                             if !self.assignable_to(o, elem).0 {
                                 let msg = format!(
@@ -128,7 +128,7 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                if let Type::Slice(_) = self.tt.under(x.typ) {
+                if let Type::Slice(_) = self.core_under(x.typ) {
                     return Operand {
                         mode: OpMode::Value,
                         typ: x.typ,
@@ -190,10 +190,10 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let u = self.tt.under(x.typ).clone();
+                let u = self.core_under(x.typ).clone();
                 let arr = match &u {
                     Type::Array { len, .. } => Some(*len),
-                    Type::Pointer(p) => match self.tt.under(*p) {
+                    Type::Pointer(p) => match self.core_under(*p) {
                         Type::Array { len, .. } => Some(*len),
                         _ => None,
                     },
@@ -246,7 +246,7 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(ex);
                 }
                 let st = s.typ;
-                let Type::Slice(elem) = self.tt.under(st).clone() else {
+                let Type::Slice(elem) = self.core_under(st).clone() else {
                     if s.mode == OpMode::Nil {
                         self.error_at_expr(
                             &args[0],
@@ -277,9 +277,18 @@ impl<'a> Checker<'a> {
                     if y.is_invalid() {
                         return Operand::invalid(ex);
                     }
-                    // append([]byte, string...) is allowed.
+                    // append([]byte, string...) is allowed (also for a type parameter
+                    // whose types are all strings or byte slices).
+                    let bytes_or_string = self.is_string(y.typ)
+                        || self.type_set_terms(y.typ).is_some_and(|ts| {
+                            ts.iter().all(|term| {
+                                self.is_string(term.typ)
+                                    || matches!(self.tt.under(term.typ), Type::Slice(e)
+                                        if self.tt.basic_kind(*e) == Some(BasicKind::Uint8))
+                            })
+                        });
                     if (elem == basic::UINT8 || self.tt.basic_kind(elem) == Some(BasicKind::Uint8))
-                        && self.is_string(y.typ)
+                        && bytes_or_string
                     {
                         self.convert_untyped(&mut y, basic::STRING);
                         return Operand {
@@ -311,7 +320,36 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                match self.tt.under(x.typ).clone() {
+                // A type parameter: every type of its type set must be a channel (they
+                // need not share a core type).
+                let u = match self.type_set_terms(x.typ) {
+                    Some(ts)
+                        if ts
+                            .iter()
+                            .all(|t| matches!(self.tt.under(t.typ), Type::Chan { .. })) =>
+                    {
+                        let recv_only = ts.iter().any(|t| {
+                            matches!(
+                                self.tt.under(t.typ),
+                                Type::Chan {
+                                    dir: crate::types::ChanDir::Recv,
+                                    ..
+                                }
+                            )
+                        });
+                        let dir = if recv_only {
+                            crate::types::ChanDir::Recv
+                        } else {
+                            crate::types::ChanDir::Both
+                        };
+                        Type::Chan {
+                            dir,
+                            elem: basic::INVALID,
+                        }
+                    }
+                    _ => self.core_under(x.typ).clone(),
+                };
+                match u {
                     Type::Chan { dir, .. } => {
                         if dir == crate::types::ChanDir::Recv {
                             let s = self.operand_string(&x);
@@ -464,7 +502,7 @@ impl<'a> Checker<'a> {
                 if x.is_invalid() || y.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let Type::Slice(de) = self.tt.under(x.typ).clone() else {
+                let Type::Slice(de) = self.core_under(x.typ).clone() else {
                     let s = self.operand_string(&x);
                     self.error_at_expr(
                         e,
@@ -476,7 +514,7 @@ impl<'a> Checker<'a> {
                     );
                     return Operand::invalid(ex);
                 };
-                let ok = match self.tt.under(y.typ).clone() {
+                let ok = match self.core_under(y.typ).clone() {
                     Type::Slice(se) => se == de,
                     Type::Basic(k) if k.is_string() => {
                         self.convert_untyped(&mut y, basic::STRING);
@@ -490,7 +528,7 @@ impl<'a> Checker<'a> {
                         self.operand_string(&x),
                         self.operand_string(&y),
                         self.type_string(de),
-                        match self.tt.under(y.typ) {
+                        match self.core_under(y.typ) {
                             Type::Slice(se) => self.type_string(*se),
                             _ => self.type_string(y.typ),
                         }
@@ -510,7 +548,28 @@ impl<'a> Checker<'a> {
                     let _ = self.expr(&args[1]);
                     return Operand::invalid(ex);
                 }
-                let Type::Map { key, .. } = self.tt.under(m.typ).clone() else {
+                // A type parameter's maps need only share their key type.
+                let shared_key = self.type_set_terms(m.typ).and_then(|ts| {
+                    let keys: Vec<Option<TypeId>> = ts
+                        .iter()
+                        .map(|t| match self.tt.under(t.typ) {
+                            Type::Map { key, .. } => Some(*key),
+                            _ => None,
+                        })
+                        .collect();
+                    match keys.first() {
+                        Some(&Some(k)) if keys.iter().all(|&x| x == Some(k)) => Some(k),
+                        _ => None,
+                    }
+                });
+                let u = match shared_key {
+                    Some(key) => Type::Map {
+                        key,
+                        value: basic::INVALID,
+                    },
+                    None => self.core_under(m.typ).clone(),
+                };
+                let Type::Map { key, .. } = u else {
                     let s = self.operand_string(&m);
                     self.error_at_expr(&args[0], format!("invalid argument: {s} is not a map"));
                     let _ = self.expr(&args[1]);
@@ -528,7 +587,7 @@ impl<'a> Checker<'a> {
                     }
                     return Operand::invalid(ex);
                 }
-                let min = match self.tt.under(t) {
+                let min = match self.core_under(t) {
                     Type::Slice(_) => 2,
                     Type::Map { .. } | Type::Chan { .. } => 1,
                     _ => {
@@ -688,7 +747,7 @@ impl<'a> Checker<'a> {
                 if p.is_invalid() {
                     return Operand::invalid(ex);
                 }
-                let Type::Pointer(elem) = self.tt.under(p.typ).clone() else {
+                let Type::Pointer(elem) = self.core_under(p.typ).clone() else {
                     let s = self.operand_string(&p);
                     self.error_at_expr(&args[0], format!("invalid argument: {s} is not a pointer"));
                     return Operand::invalid(ex);

@@ -2,10 +2,11 @@
 //! `too many/not enough arguments` messages, conversions `T(x)`, and (partial) generic
 //! instantiation.
 
-use rgo_syntax::ast::{Expr, ExprKind};
+use rgo_syntax::ast::{Expr, ExprKind, NodeId};
 
 use super::{expr_string, Checker, OpMode, Operand};
 use crate::constant::ConstValue;
+use crate::objects::ObjId;
 use crate::types::{basic, BasicKind, Type, TypeId};
 
 impl<'a> Checker<'a> {
@@ -32,7 +33,7 @@ impl<'a> Checker<'a> {
                     }
                     return Operand::invalid(ex);
                 }
-                let Type::Signature(mut sig) = self.tt.under(f.typ).clone() else {
+                let Type::Signature(mut sig) = self.core_under(f.typ).clone() else {
                     let s = self.operand_string(&f);
                     self.error_at_expr(
                         e,
@@ -44,46 +45,26 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(ex);
                 };
                 let (ops, spread) = self.eval_args(args, *dots);
-                if let Some(tps) = self.generic_tparams(&f) {
-                    // Infer type arguments from the argument types and substitute.
-                    let mut map: Vec<(TypeId, TypeId)> = Vec::new();
-                    for (i, o) in ops.iter().enumerate() {
-                        if o.is_invalid() {
-                            continue;
-                        }
-                        let p = if sig.variadic && i + 1 >= sig.params.len() && !*dots {
-                            match self.tt.get(*sig.params.last().unwrap_or(&basic::INVALID)) {
-                                Type::Slice(e) => *e,
-                                _ => basic::INVALID,
-                            }
-                        } else {
-                            sig.params.get(i).copied().unwrap_or(basic::INVALID)
-                        };
-                        if !self.is_untyped(o.typ) {
-                            self.unify(p, o.typ, &mut map, &tps, 0);
-                        }
+                let generic = self.generic_func(&f).map(|(g, n, t)| (g, n, t, Vec::new()));
+                let partial = f
+                    .expr
+                    .and_then(|fe| self.partial_insts.get(&fe.id).cloned());
+                if let Some((gobj, name_id, tps, given)) = generic.or(partial) {
+                    let Some(targs) = self.infer(e, &tps, &sig, &ops, *dots, &given) else {
+                        return Operand::invalid(ex);
+                    };
+                    if !self.verify_targs(&tps, &targs, &[], e.pos) {
+                        return Operand::invalid(ex);
                     }
-                    for (i, o) in ops.iter().enumerate() {
-                        if let Some(&p) = sig.params.get(i) {
-                            if tps.contains(&p)
-                                && !map.iter().any(|(t, _)| *t == p)
-                                && self.is_untyped(o.typ)
-                                && !o.is_invalid()
-                            {
-                                let d = self.default_type(o.typ);
-                                map.push((p, d));
-                            }
-                        }
-                    }
-                    let st = self.tt.intern(Type::Signature(sig.clone()));
-                    let ns = self.subst(st, &map, 0);
-                    if let Type::Signature(s2) = self.tt.get(ns).clone() {
+                    let inst = self.func_instance(gobj, targs);
+                    self.record_use(name_id, inst);
+                    let it = self.obj(inst).typ;
+                    if let Type::Signature(s2) = self.tt.get(it).clone() {
                         sig = s2;
                     }
                     if let Some(fe) = f.expr {
-                        let t = self.tt.intern(Type::Signature(sig.clone()));
                         if let Some(tv) = self.info.types.get_mut(&fe.id) {
-                            tv.typ = t;
+                            tv.typ = it;
                         }
                     }
                 }
@@ -136,19 +117,370 @@ impl<'a> Checker<'a> {
         (ops, false)
     }
 
-    /// Type parameters of a generic function operand (a name or selector of a generic func).
-    fn generic_tparams(&self, x: &Operand<'a>) -> Option<Vec<TypeId>> {
+    /// A generic function operand (a name of a generic func, not yet instantiated): its
+    /// object, the id of the name, and its type parameters.
+    fn generic_func(&self, x: &Operand<'a>) -> Option<(ObjId, NodeId, Vec<TypeId>)> {
         let e = x.expr?;
         let id = match &e.kind {
             ExprKind::Name(_) => e.id,
             ExprKind::Selector(_, s) => s.id,
             _ => return None,
         };
-        let o = self.info.uses.get(&id)?;
-        self.func_tparams.get(o).cloned().filter(|t| !t.is_empty())
+        let o = *self.info.uses.get(&id)?;
+        let tps = self.func_tparams.get(&o).filter(|t| !t.is_empty())?;
+        Some((o, id, tps.clone()))
     }
 
-    /// Structural unification of a parameter type with an argument type.
+    /// A generic function instantiating itself with a type built from one of its own type
+    /// parameters (`F[*T]` inside `F`) would need infinitely many instances: gc reports an
+    /// instantiation cycle at the type parameter.
+    fn instantiation_cycle(
+        &mut self,
+        gobj: ObjId,
+        tps: &[TypeId],
+        targs: &[TypeId],
+        at: &[&'a Expr],
+    ) -> bool {
+        if self.decl_obj != Some(gobj) {
+            return false;
+        }
+        for (i, &a) in targs.iter().enumerate() {
+            let Some(&tp) = tps.iter().find(|&&p| p != a && self.mentions(a, p, 0)) else {
+                continue;
+            };
+            let o = self.tt.type_param(tp).obj;
+            let Some(ae) = at.get(i) else { continue };
+            let msg = format!(
+                "instantiation cycle:\n\t{}: {} instantiated as {}",
+                self.pos_string(self.file, super::start_pos(ae)),
+                self.obj(o).name,
+                self.type_string(a)
+            );
+            let pos = self.obj(o).pos;
+            self.error(pos, msg);
+            return true;
+        }
+        false
+    }
+
+    /// Spec "Type inference": function argument type inference from typed arguments, then
+    /// constraint type inference from core types, then untyped constants' default types.
+    /// `given` are explicit leading type arguments. Reports `cannot infer P`.
+    pub(super) fn infer(
+        &mut self,
+        call: &'a Expr,
+        tps: &[TypeId],
+        sig: &crate::types::Signature,
+        ops: &[Operand<'a>],
+        dots: bool,
+        given: &[TypeId],
+    ) -> Option<Vec<TypeId>> {
+        let mut map: Vec<(TypeId, TypeId)> =
+            tps.iter().copied().zip(given.iter().copied()).collect();
+        let param_of = |this: &Self, i: usize| -> TypeId {
+            if sig.variadic && i + 1 >= sig.params.len() && !dots {
+                match this.tt.get(*sig.params.last().unwrap_or(&basic::INVALID)) {
+                    Type::Slice(e) => *e,
+                    _ => basic::INVALID,
+                }
+            } else {
+                sig.params.get(i).copied().unwrap_or(basic::INVALID)
+            }
+        };
+        for (i, o) in ops.iter().enumerate() {
+            if o.is_invalid() || self.is_untyped(o.typ) {
+                continue;
+            }
+            let p = param_of(self, i);
+            let before = map.iter().find(|(t, _)| *t == p).map(|x| x.1);
+            if !self.unify(p, o.typ, &mut map, tps, 0) {
+                let what = o.expr.map(expr_string).unwrap_or_default();
+                let msg = match before {
+                    Some(prev) => format!(
+                        "type {} of {} does not match inferred type {} for {}",
+                        self.type_string(o.typ),
+                        what,
+                        self.type_string(prev),
+                        self.type_string(p)
+                    ),
+                    None => format!(
+                        "type {} of {} does not match {}",
+                        self.type_string(o.typ),
+                        what,
+                        self.type_string(p)
+                    ),
+                };
+                let at = o.expr.map_or(call.pos, super::start_pos);
+                self.error(at, msg);
+                return None;
+            }
+        }
+        self.infer_from_constraints(tps, &mut map);
+        // Untyped arguments of parameters typed by a bare type parameter still unbound:
+        // the first one's default type (Go 1.19), which the others must match.
+        let mut defaulted: Vec<TypeId> = Vec::new();
+        for (i, o) in ops.iter().enumerate() {
+            let p = param_of(self, i);
+            if o.is_invalid()
+                || !self.is_untyped(o.typ)
+                || !tps.contains(&p)
+                || o.mode == OpMode::Nil
+            {
+                continue;
+            }
+            let d = self.default_type(o.typ);
+            match map.iter().find(|(t, _)| *t == p).map(|x| x.1) {
+                None => {
+                    map.push((p, d));
+                    defaulted.push(p);
+                }
+                Some(prev) if defaulted.contains(&p) && prev != d => {
+                    let msg = format!(
+                        "default type {} of {} does not match inferred type {} for {}",
+                        self.type_string(d),
+                        o.expr.map(expr_string).unwrap_or_default(),
+                        self.type_string(prev),
+                        self.type_string(p)
+                    );
+                    let at = o.expr.map_or(call.pos, super::start_pos);
+                    self.error(at, msg);
+                    return None;
+                }
+                Some(_) => {}
+            }
+        }
+        self.infer_from_constraints(tps, &mut map);
+        let mut targs = Vec::new();
+        for &tp in tps {
+            match map.iter().find(|(t, _)| *t == tp) {
+                Some(&(_, a)) => targs.push(self.subst(a, &map, 0)),
+                None => {
+                    let o = self.tt.type_param(tp).obj;
+                    let f = self.extra[o.0 as usize].file;
+                    let at = self.pos_string(f, self.obj(o).pos);
+                    let msg = format!("cannot infer {} ({})", self.obj(o).name, at);
+                    self.error(call.pos, msg);
+                    return None;
+                }
+            }
+        }
+        Some(targs)
+    }
+
+    /// Constraint type inference: a type parameter whose constraint has a core type is
+    /// unified with it (inferring the core type's parameters, or itself).
+    fn infer_from_constraints(&mut self, tps: &[TypeId], map: &mut Vec<(TypeId, TypeId)>) {
+        for _ in 0..tps.len() + 1 {
+            let before = map.len();
+            for &tp in tps {
+                let c = self.tt.type_param(tp).constraint;
+                let Some((core, tilde)) = self.single_term(c) else {
+                    continue;
+                };
+                match map.iter().find(|(t, _)| *t == tp).map(|x| x.1) {
+                    Some(a) => {
+                        let a = if tilde { self.tt.underlying(a) } else { a };
+                        let _ = self.unify(core, a, map, tps, 0);
+                    }
+                    None => {
+                        let t = self.subst(core, map, 0);
+                        if self.is_concrete_over(t, tps) {
+                            map.push((tp, t));
+                        }
+                    }
+                }
+            }
+            if map.len() == before {
+                break;
+            }
+        }
+    }
+
+    /// Whether `t` mentions none of the type parameters `tps`.
+    fn is_concrete_over(&self, t: TypeId, tps: &[TypeId]) -> bool {
+        !tps.iter().any(|&p| self.mentions(t, p, 0))
+    }
+
+    fn mentions(&self, t: TypeId, p: TypeId, d: usize) -> bool {
+        if t == p {
+            return true;
+        }
+        if d > 30 {
+            return false;
+        }
+        match self.tt.get(t) {
+            Type::Pointer(e) | Type::Slice(e) => self.mentions(*e, p, d + 1),
+            Type::Array { elem, .. } | Type::Chan { elem, .. } => self.mentions(*elem, p, d + 1),
+            Type::Map { key, value } => {
+                self.mentions(*key, p, d + 1) || self.mentions(*value, p, d + 1)
+            }
+            Type::Struct(fs) => fs.iter().any(|f| self.mentions(f.typ, p, d + 1)),
+            Type::Signature(s) => s
+                .params
+                .iter()
+                .chain(&s.results)
+                .any(|&x| self.mentions(x, p, d + 1)),
+            Type::Named(_) => self
+                .tt
+                .named(t)
+                .targs
+                .iter()
+                .any(|&x| self.mentions(x, p, d + 1)),
+            _ => false,
+        }
+    }
+
+    /// The single term of a constraint with exactly one (`[]E`, `~[]E`), if any.
+    pub(super) fn single_term(&self, c: TypeId) -> Option<(TypeId, bool)> {
+        match self.tt.under(c) {
+            Type::Interface(i) => match i.terms.as_deref() {
+                Some([t]) => Some((t.typ, t.tilde)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Checks type arguments against their constraints (spec "Instantiations"); errors
+    /// at the type argument expressions `at` or, for inferred ones, at `pos`.
+    pub(super) fn verify_targs(
+        &mut self,
+        tps: &[TypeId],
+        targs: &[TypeId],
+        at: &[&'a Expr],
+        pos: rgo_syntax::Pos,
+    ) -> bool {
+        let map: Vec<(TypeId, TypeId)> = tps.iter().copied().zip(targs.iter().copied()).collect();
+        for (i, (&tp, &a)) in tps.iter().zip(targs).enumerate() {
+            let c = self.tt.type_param(tp).constraint;
+            let c = self.subst(c, &map, 0);
+            if let Some(reason) = self.unsatisfied(a, c) {
+                let msg = format!(
+                    "{} does not implement {}{}",
+                    self.type_string(a),
+                    self.constraint_string(tp, c),
+                    reason
+                );
+                match at.get(i) {
+                    Some(e) => self.error_at_expr(e, msg),
+                    None => self.error(pos, msg),
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Why type `t` does not satisfy constraint `c` (the text after `does not implement C`),
+    /// or `None` when it does.
+    pub(super) fn unsatisfied(&mut self, t: TypeId, c: TypeId) -> Option<String> {
+        let Type::Interface(ci) = self.tt.under(c).clone() else {
+            return None;
+        };
+        if t == basic::INVALID {
+            return None;
+        }
+        // As gc: methods first, then comparability, then the type set.
+        if !ci.methods.is_empty() {
+            let mi = crate::types::Interface {
+                methods: ci.methods.clone(),
+                terms: None,
+                comparable: false,
+            };
+            let mt = self.tt.intern(Type::Interface(mi));
+            if let Some(r) = self.missing_method(t, mt) {
+                return Some(format!(" {r}"));
+            }
+        }
+        if ci.comparable && !self.strictly_comparable(t) {
+            return Some(String::new());
+        }
+        if let Some(terms) = &ci.terms {
+            let ok = if self.is_type_param(t) {
+                let tc = self.tt.type_param(t).constraint;
+                match self.tt.under(tc).clone() {
+                    Type::Interface(ti) => match ti.terms {
+                        Some(tterms) => tterms.iter().all(|x| {
+                            terms.iter().any(|y| {
+                                (x.typ == y.typ && (y.tilde || !x.tilde))
+                                    || (y.tilde
+                                        && self.tt.underlying(x.typ) == self.tt.underlying(y.typ))
+                            })
+                        }),
+                        None => false,
+                    },
+                    _ => false,
+                }
+            } else {
+                terms.iter().any(|term| {
+                    term.typ == t
+                        || (term.tilde && self.tt.underlying(t) == self.tt.underlying(term.typ))
+                })
+            };
+            if !ok {
+                let list: Vec<String> = terms
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{}{}",
+                            if x.tilde { "~" } else { "" },
+                            self.type_string(x.typ)
+                        )
+                    })
+                    .collect();
+                if self.is_type_param(t) {
+                    return Some(String::new());
+                }
+                return Some(format!(
+                    " ({} missing in {})",
+                    self.type_string(t),
+                    list.join(" | ")
+                ));
+            }
+        }
+        None
+    }
+
+    /// Comparable in the sense of the `comparable` constraint in Go 1.19: interfaces (and
+    /// types containing them) do not satisfy it; type parameters do when their own
+    /// constraint is comparable.
+    pub(super) fn strictly_comparable(&self, t: TypeId) -> bool {
+        self.strictly_comparable_depth(t, 0)
+    }
+
+    fn strictly_comparable_depth(&self, t: TypeId, d: usize) -> bool {
+        if d > 50 {
+            return true;
+        }
+        if self.is_type_param(t) {
+            let c = self.tt.type_param(t).constraint;
+            return match self.tt.under(c) {
+                Type::Interface(i) => {
+                    i.comparable
+                        || i.terms.as_ref().is_some_and(|ts| {
+                            !ts.is_empty()
+                                && ts
+                                    .iter()
+                                    .all(|x| self.strictly_comparable_depth(x.typ, d + 1))
+                        })
+                }
+                _ => false,
+            };
+        }
+        match self.tt.under(t) {
+            Type::Basic(k) => *k != BasicKind::UntypedNil,
+            Type::Pointer(_) | Type::Chan { .. } => true,
+            Type::Interface(_) => false,
+            Type::Struct(fs) => fs
+                .iter()
+                .all(|f| self.strictly_comparable_depth(f.typ, d + 1)),
+            Type::Array { elem, .. } => self.strictly_comparable_depth(*elem, d + 1),
+            _ => false,
+        }
+    }
+
+    /// Structural unification of a parameter type with an argument type: binds the type
+    /// parameters of `tps` in `p`. False when the structures disagree.
     fn unify(
         &mut self,
         p: TypeId,
@@ -156,18 +488,54 @@ impl<'a> Checker<'a> {
         map: &mut Vec<(TypeId, TypeId)>,
         tps: &[TypeId],
         d: usize,
-    ) {
-        if d > 30 || p == a {
-            return;
+    ) -> bool {
+        if d > 30 || (p == a && !self.mentions_any(p, tps)) {
+            return true;
         }
         if tps.contains(&p) {
-            if !map.iter().any(|(t, _)| *t == p) {
-                map.push((p, a));
+            match map.iter().find(|(t, _)| *t == p).map(|x| x.1) {
+                None => {
+                    map.push((p, a));
+                    return true;
+                }
+                Some(prev) => {
+                    if prev == a {
+                        return true;
+                    }
+                    // Inexact unification: a named and an unnamed type with the same
+                    // underlying type unify (the named one is kept).
+                    if self.tt.underlying(prev) == self.tt.underlying(a)
+                        && (!self.is_named(prev) || !self.is_named(a))
+                    {
+                        if !self.is_named(prev) {
+                            if let Some(x) = map.iter_mut().find(|(t, _)| *t == p) {
+                                x.1 = a;
+                            }
+                        }
+                        return true;
+                    }
+                    // Bound to a type still mentioning type parameters: unify on.
+                    return !self.is_concrete_over(prev, tps)
+                        && self.unify(prev, a, map, tps, d + 1);
+                }
             }
-            return;
         }
-        let pa = self.tt.get(p).clone();
-        let aa = if matches!(self.tt.get(a), Type::Named(_)) && !matches!(pa, Type::Named(_)) {
+        if !self.mentions_any(p, tps) {
+            // Nothing to infer here; assignability is checked later.
+            return true;
+        }
+        // Inexact unification: a defined type unifies with an unnamed one through its
+        // underlying type.
+        let (pn, an) = (
+            matches!(self.tt.get(p), Type::Named(_)),
+            matches!(self.tt.get(a), Type::Named(_)),
+        );
+        let pa = if pn && !an {
+            self.tt.under(p).clone()
+        } else {
+            self.tt.get(p).clone()
+        };
+        let aa = if an && !pn {
             self.tt.under(a).clone()
         } else {
             self.tt.get(a).clone()
@@ -176,28 +544,31 @@ impl<'a> Checker<'a> {
             (Type::Pointer(x), Type::Pointer(y)) | (Type::Slice(x), Type::Slice(y)) => {
                 self.unify(x, y, map, tps, d + 1)
             }
-            (Type::Array { elem: x, .. }, Type::Array { elem: y, .. }) => {
-                self.unify(x, y, map, tps, d + 1)
+            (Type::Array { elem: x, len: l1 }, Type::Array { elem: y, len: l2 }) => {
+                l1 == l2 && self.unify(x, y, map, tps, d + 1)
             }
             (Type::Chan { elem: x, .. }, Type::Chan { elem: y, .. }) => {
                 self.unify(x, y, map, tps, d + 1)
             }
             (Type::Map { key: k1, value: v1 }, Type::Map { key: k2, value: v2 }) => {
-                self.unify(k1, k2, map, tps, d + 1);
-                self.unify(v1, v2, map, tps, d + 1);
+                self.unify(k1, k2, map, tps, d + 1) && self.unify(v1, v2, map, tps, d + 1)
             }
             (Type::Signature(s1), Type::Signature(s2)) => {
-                for (x, y) in s1.params.iter().zip(s2.params.iter()) {
-                    self.unify(*x, *y, map, tps, d + 1);
-                }
-                for (x, y) in s1.results.iter().zip(s2.results.iter()) {
-                    self.unify(*x, *y, map, tps, d + 1);
-                }
+                s1.params.len() == s2.params.len()
+                    && s1.results.len() == s2.results.len()
+                    && s1
+                        .params
+                        .iter()
+                        .zip(s2.params.iter())
+                        .chain(s1.results.iter().zip(s2.results.iter()))
+                        .all(|(x, y)| self.unify(*x, *y, map, tps, d + 1))
             }
             (Type::Struct(f1), Type::Struct(f2)) => {
-                for (x, y) in f1.iter().zip(f2.iter()) {
-                    self.unify(x.typ, y.typ, map, tps, d + 1);
-                }
+                f1.len() == f2.len()
+                    && f1
+                        .iter()
+                        .zip(f2.iter())
+                        .all(|(x, y)| self.unify(x.typ, y.typ, map, tps, d + 1))
             }
             (Type::Named(_), Type::Named(_)) => {
                 let (o1, o2) = (self.tt.named(p).origin, self.tt.named(a).origin);
@@ -206,13 +577,19 @@ impl<'a> Checker<'a> {
                         self.tt.named(p).targs.clone(),
                         self.tt.named(a).targs.clone(),
                     );
-                    for (x, y) in t1.iter().zip(t2.iter()) {
-                        self.unify(*x, *y, map, tps, d + 1);
-                    }
+                    t1.iter()
+                        .zip(t2.iter())
+                        .all(|(x, y)| self.unify(*x, *y, map, tps, d + 1))
+                } else {
+                    false
                 }
             }
-            _ => {}
+            _ => false,
         }
+    }
+
+    fn mentions_any(&self, t: TypeId, tps: &[TypeId]) -> bool {
+        tps.iter().any(|&p| self.mentions(t, p, 0))
     }
 
     /// Checks call arguments against parameter types.
@@ -491,7 +868,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn is_generic_func(&self, x: &Operand<'a>) -> bool {
-        self.generic_tparams(x).is_some()
+        self.generic_func(x).is_some()
     }
 
     /// `G[A, B]`: generic instantiation (partial: type arguments are checked, the generic
@@ -513,6 +890,21 @@ impl<'a> Checker<'a> {
                     self.error_at_expr(e, msg);
                     return Operand::invalid(Some(e));
                 }
+                let tps = self.tt.named(x.typ).tparams.clone();
+                if targs.len() != tps.len() {
+                    let msg = format!(
+                        "got {} arguments but {} type parameters",
+                        targs.len(),
+                        tps.len()
+                    );
+                    self.error_at_expr(e, msg);
+                    return Operand::invalid(Some(e));
+                }
+                let at: Vec<&'a Expr> = idx.iter().collect();
+                if !targs.contains(&basic::INVALID) && !self.verify_targs(&tps, &targs, &at, e.pos)
+                {
+                    return Operand::invalid(Some(e));
+                }
                 let t = self.instantiate_named(x.typ, targs);
                 return Operand {
                     mode: OpMode::TypeExpr,
@@ -525,116 +917,59 @@ impl<'a> Checker<'a> {
             return Operand::invalid(Some(e));
         }
         // Explicit instantiation of a generic function.
-        let tps = self.generic_tparams(&x).unwrap_or_default();
+        let Some((gobj, name_id, tps)) = self.generic_func(&x) else {
+            let s = expr_string(x.expr.unwrap_or(e));
+            self.error_at_expr(e, format!("invalid operation: cannot index {s}"));
+            return Operand::invalid(Some(e));
+        };
         if targs.len() > tps.len() {
             self.error_at_expr(
                 &idx[tps.len().min(idx.len() - 1)],
-                format!(
-                    "got {} type arguments but {} has {} type parameters",
-                    targs.len(),
-                    expr_string(x.expr.unwrap_or(e)),
-                    tps.len()
-                ),
+                format!("got {} type arguments but want {}", targs.len(), tps.len()),
             );
             return Operand::invalid(Some(e));
         }
-        let map: Vec<(TypeId, TypeId)> = tps.into_iter().zip(targs).collect();
-        let t = self.subst(x.typ, &map, 0);
+        if targs.contains(&basic::INVALID) {
+            return Operand::invalid(Some(e));
+        }
+        if targs.len() < tps.len() {
+            // Constraint type inference may supply the rest (`f2[byte]` with
+            // `B interface{ []A }`).
+            let mut map: Vec<(TypeId, TypeId)> = tps.iter().copied().zip(targs.clone()).collect();
+            self.infer_from_constraints(&tps, &mut map);
+            let full: Vec<TypeId> = tps
+                .iter()
+                .filter_map(|tp| map.iter().find(|(t, _)| t == tp).map(|x| x.1))
+                .collect();
+            if full.len() == tps.len() {
+                targs = full.iter().map(|&a| self.subst(a, &map, 0)).collect();
+            }
+        }
+        if targs.len() < tps.len() {
+            // Partial instantiation: the call infers the rest.
+            let map: Vec<(TypeId, TypeId)> = tps.iter().copied().zip(targs.clone()).collect();
+            let t = self.subst(x.typ, &map, 0);
+            self.partial_insts.insert(e.id, (gobj, name_id, tps, targs));
+            return Operand {
+                mode: OpMode::Value,
+                typ: t,
+                expr: Some(e),
+            };
+        }
+        let at: Vec<&'a Expr> = idx.iter().collect();
+        if !self.verify_targs(&tps, &targs, &at, e.pos) {
+            return Operand::invalid(Some(e));
+        }
+        if self.instantiation_cycle(gobj, &tps, &targs, &at) {
+            return Operand::invalid(Some(e));
+        }
+        let inst = self.func_instance(gobj, targs);
+        self.record_use(name_id, inst);
+        let t = self.obj(inst).typ;
         Operand {
             mode: OpMode::Value,
             typ: t,
             expr: Some(e),
-        }
-    }
-
-    /// Creates (or reuses) the instance of a generic named type.
-    fn instantiate_named(&mut self, g: TypeId, targs: Vec<TypeId>) -> TypeId {
-        if let Some(&t) = self.instances.get(&(g, targs.clone())) {
-            return t;
-        }
-        let obj = self.tt.named(g).obj;
-        let inst = self.tt.new_named(obj);
-        self.instances.insert((g, targs.clone()), inst);
-        let tparams = self.tt.named(g).tparams.clone();
-        let map: Vec<(TypeId, TypeId)> = tparams.into_iter().zip(targs.iter().copied()).collect();
-        {
-            let n = self.tt.named_mut(inst);
-            n.origin = Some(g);
-            n.targs = targs;
-        }
-        let u = self.tt.named(g).underlying;
-        let su = self.subst(u, &map, 0);
-        self.tt.named_mut(inst).underlying = self.tt.underlying(su);
-        let methods = self.tt.named(g).methods.clone();
-        self.tt.named_mut(inst).methods = methods;
-        inst
-    }
-
-    /// Substitutes type arguments for type parameters in a structural type.
-    pub(super) fn subst(&mut self, t: TypeId, map: &[(TypeId, TypeId)], depth: usize) -> TypeId {
-        if depth > 50 {
-            return t;
-        }
-        if let Some(&(_, a)) = map.iter().find(|(p, _)| *p == t) {
-            return a;
-        }
-        let d = depth + 1;
-        match self.tt.get(t).clone() {
-            Type::Pointer(e) => {
-                let e = self.subst(e, map, d);
-                self.tt.intern(Type::Pointer(e))
-            }
-            Type::Slice(e) => {
-                let e = self.subst(e, map, d);
-                self.tt.intern(Type::Slice(e))
-            }
-            Type::Array { len, elem } => {
-                let elem = self.subst(elem, map, d);
-                self.tt.intern(Type::Array { len, elem })
-            }
-            Type::Map { key, value } => {
-                let key = self.subst(key, map, d);
-                let value = self.subst(value, map, d);
-                self.tt.intern(Type::Map { key, value })
-            }
-            Type::Chan { dir, elem } => {
-                let elem = self.subst(elem, map, d);
-                self.tt.intern(Type::Chan { dir, elem })
-            }
-            Type::Struct(mut fs) => {
-                for f in &mut fs {
-                    f.typ = self.subst(f.typ, map, d);
-                }
-                self.tt.intern(Type::Struct(fs))
-            }
-            Type::Signature(mut s) => {
-                for p in &mut s.params {
-                    *p = self.subst(*p, map, d);
-                }
-                for p in &mut s.results {
-                    *p = self.subst(*p, map, d);
-                }
-                self.tt.intern(Type::Signature(s))
-            }
-            Type::Tuple(mut ts) => {
-                for p in &mut ts {
-                    *p = self.subst(*p, map, d);
-                }
-                self.tt.intern(Type::Tuple(ts))
-            }
-            Type::Named(_) => {
-                let targs = self.tt.named(t).targs.clone();
-                if targs.is_empty() {
-                    return t;
-                }
-                let origin = self.tt.named(t).origin.unwrap_or(t);
-                let new: Vec<TypeId> = targs.iter().map(|&a| self.subst(a, map, d)).collect();
-                if new == targs {
-                    return t;
-                }
-                self.instantiate_named(origin, new)
-            }
-            _ => t,
         }
     }
 }

@@ -624,6 +624,9 @@ impl<'a> Checker<'a> {
         if !td.tparams.is_empty() {
             self.close_scope();
         }
+        if !self.pending_instances.is_empty() {
+            self.complete_pending_instances();
+        }
         // Methods of the type: resolve their signatures now so lookups see them.
         let methods = self.tt.named(named).methods.clone();
         let u_fields: Vec<String> = match self.tt.get(u) {
@@ -696,6 +699,14 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                // The receiver is the type instantiated with its own parameters.
+                let t = match self.tt.get(t) {
+                    Type::Named(_) if !self.tt.named(t).tparams.is_empty() => {
+                        let tps = self.tt.named(t).tparams.clone();
+                        self.instantiate_named(t, tps)
+                    }
+                    _ => t,
+                };
                 self.record_type_expr(b, t);
                 t
             }
@@ -782,7 +793,12 @@ impl<'a> Checker<'a> {
                         self.declare(s, Some(n.id), v);
                     }
                 }
+                self.generic_body = !fd.tparams.is_empty()
+                    || fd.recv.as_ref().is_some_and(|r| {
+                        !super::instantiate::receiver_tparam_names(&r.typ).is_empty()
+                    });
                 self.func_body(sig, &fd.sig, body);
+                self.generic_body = false;
                 self.close_scope();
             }
             self.decl_obj = None;

@@ -14,21 +14,25 @@ impl<'a> Checker<'a> {
     /// Checks `e` as a single value (not a type, not a multi-value call).
     pub fn expr(&mut self, e: &'a Expr) -> Operand<'a> {
         let x = self.raw_expr(e, None, false);
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     pub fn expr_hint(&mut self, e: &'a Expr, hint: Option<TypeId>) -> Operand<'a> {
         let x = self.raw_expr(e, hint, false);
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     /// Checks `e`, allowing a multi-value call result (a `Tuple` type) when `allow_tuple`.
     pub fn multi_expr(&mut self, e: &'a Expr, allow_tuple: bool) -> Operand<'a> {
         let x = self.raw_expr(e, None, false);
         if allow_tuple {
-            return self.not_type(x);
+            let x = self.not_type(x);
+            return self.instantiated(x);
         }
-        self.single_value(x)
+        let x = self.single_value(x);
+        self.instantiated(x)
     }
 
     fn not_type(&mut self, mut x: Operand<'a>) -> Operand<'a> {
@@ -57,6 +61,43 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         x
+    }
+
+    /// A generic function must be instantiated (or called) to be used as a value.
+    fn instantiated(&mut self, mut x: Operand<'a>) -> Operand<'a> {
+        if self.is_generic_func(&x) {
+            if let Some(e) = x.expr {
+                let s = expr_string(e);
+                self.error_at_expr(
+                    e,
+                    format!("cannot use generic function {s} without instantiation"),
+                );
+            }
+            x.mode = OpMode::Invalid;
+        }
+        x
+    }
+
+    /// How gc prints type parameter `tp`'s constraint `c` (possibly substituted): the
+    /// empty interface as `any`, an implicit interface as its union.
+    pub fn constraint_string(&self, tp: TypeId, c: TypeId) -> String {
+        if self.implicit_constraints.contains(&tp) {
+            if let Type::Interface(i) = self.tt.get(c) {
+                if i.methods.is_empty() && !i.comparable {
+                    let s = self.type_string(c);
+                    return s
+                        .strip_prefix("interface{")
+                        .and_then(|x| x.strip_suffix('}'))
+                        .map_or(s.clone(), str::to_string);
+                }
+            }
+        }
+        match self.tt.get(c) {
+            Type::Interface(i) if i.methods.is_empty() && i.terms.is_none() && !i.comparable => {
+                "any".into()
+            }
+            _ => self.type_string(c),
+        }
     }
 
     pub(super) fn single_value(&mut self, x: Operand<'a>) -> Operand<'a> {
@@ -155,6 +196,11 @@ impl<'a> Checker<'a> {
             if x.typ != basic::INVALID {
                 s.push_str(" of type ");
                 s.push_str(&self.type_string(x.typ));
+                if self.is_type_param(x.typ) {
+                    let c = self.tt.type_param(x.typ).constraint;
+                    s.push_str(" constrained by ");
+                    s.push_str(&self.constraint_string(x.typ, c));
+                }
             } else {
                 s.push_str(" with invalid type");
             }
@@ -288,7 +334,7 @@ impl<'a> Checker<'a> {
                             self.error_at_expr(e, "invalid operation: cannot indirect nil");
                             return Operand::invalid(ex);
                         }
-                        match self.tt.under(xo.typ).clone() {
+                        match self.core_under(xo.typ).clone() {
                             Type::Pointer(b) => Operand {
                                 mode: OpMode::Variable,
                                 typ: b,
@@ -330,7 +376,8 @@ impl<'a> Checker<'a> {
     }
 
     fn check_type_assert(&mut self, x: &Operand<'a>, t: TypeId, te: &Expr) {
-        if self.is_interface(t) {
+        // A type parameter may be instantiated with any type: never impossible here.
+        if self.is_interface(t) || self.is_type_param(t) {
             return;
         }
         if let Some(reason) = self.missing_method(t, x.typ) {
@@ -713,7 +760,7 @@ impl<'a> Checker<'a> {
             if x.is_invalid() {
                 return Operand::invalid(ex);
             }
-            match self.tt.under(x.typ).clone() {
+            match self.core_under(x.typ).clone() {
                 Type::Chan { dir, elem } => {
                     if dir == ChanDir::Send {
                         let s = self.operand_string(&x);
@@ -857,7 +904,7 @@ impl<'a> Checker<'a> {
         }
         let t = x.typ;
         let ok = match op {
-            BinOp::Add => self.is_numeric(t) || self.is_string(t),
+            BinOp::Add => self.is_numeric_or_string(t),
             BinOp::Sub | BinOp::Mul | BinOp::Div => self.is_numeric(t),
             BinOp::Rem | BinOp::And | BinOp::Or | BinOp::Xor | BinOp::AndNot => self.is_integer(t),
             BinOp::AndAnd | BinOp::OrOr => self.is_boolean(t),
@@ -1001,11 +1048,17 @@ impl<'a> Checker<'a> {
                         self.type_string(other)
                     ));
                 }
-            } else if !self.comparable(x.typ) {
+            } else if !self.comparable_operand(x.typ) {
                 err = Some(self.incomparable_cause(x.typ));
-            } else if !self.comparable(y.typ) {
+            } else if !self.comparable_operand(y.typ) {
                 err = Some(self.incomparable_cause(y.typ));
             }
+        } else if !self.is_ordered(x.typ) && self.is_type_param(x.typ) {
+            err = Some(format!(
+                "type parameter {} is not comparable with {}",
+                self.type_string(x.typ),
+                op.as_str()
+            ));
         } else if !self.is_ordered(x.typ) {
             let s = self.operand_string(&x);
             err = Some(format!("operator {} not defined on {}", op.as_str(), s));
@@ -1043,7 +1096,18 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `==` applies: comparable types, and type parameters whose type set is.
+    fn comparable_operand(&self, t: TypeId) -> bool {
+        if self.is_type_param(t) {
+            return self.strictly_comparable(t);
+        }
+        self.comparable(t)
+    }
+
     fn incomparable_cause(&self, t: TypeId) -> String {
+        if self.is_type_param(t) {
+            return "incomparable types in type set".into();
+        }
         match self.tt.under(t) {
             Type::Slice(_) => "slice can only be compared to nil".into(),
             Type::Map { .. } => "map can only be compared to nil".into(),
@@ -1434,7 +1498,9 @@ impl<'a> Checker<'a> {
 
     /// Makes sure a method's signature has been resolved (its declaration checked).
     pub fn ensure_method(&mut self, m: crate::objects::ObjId) {
-        if self.extra[m.0 as usize].decl.is_some() {
+        if self.inst_origin.contains_key(&m) {
+            self.resolve_instance(m);
+        } else if self.extra[m.0 as usize].decl.is_some() {
             self.obj_decl(m);
         }
     }
@@ -1462,7 +1528,7 @@ impl<'a> Checker<'a> {
             return Operand::invalid(ex);
         }
         let ie = &idx[0];
-        let u = self.tt.under(x.typ).clone();
+        let u = self.core_under(x.typ).clone();
         let (elem, length, mode) = match u {
             Type::Basic(k) if k.is_string() => {
                 let mode = OpMode::Value;
@@ -1480,7 +1546,7 @@ impl<'a> Checker<'a> {
                 };
                 (elem, Some(len), mode)
             }
-            Type::Pointer(b) => match self.tt.under(b).clone() {
+            Type::Pointer(b) => match self.core_under(b).clone() {
                 Type::Array { len, elem } => (elem, Some(len), OpMode::Variable),
                 _ => return self.bad_index(e, &x),
             },
@@ -1494,7 +1560,10 @@ impl<'a> Checker<'a> {
                     expr: ex,
                 };
             }
-            _ => return self.bad_index(e, &x),
+            _ => match self.type_param_index(x.typ) {
+                Some((elem, mode)) => (elem, None, mode),
+                None => return self.bad_index(e, &x),
+            },
         };
         let iv = self.index_value(ie, length);
         // Constant string indexed by constant: still a (non-constant) byte value.
@@ -1509,6 +1578,35 @@ impl<'a> Checker<'a> {
             typ: elem,
             expr: ex,
         }
+    }
+
+    /// Indexing a type parameter without a core type: every type of its type set must be
+    /// indexable (strings, arrays, pointers to arrays, slices) with one element type; the
+    /// result is addressable unless a string is among them.
+    fn type_param_index(&self, t: TypeId) -> Option<(TypeId, OpMode)> {
+        let terms = self.type_set_terms(t)?;
+        let mut elem = None;
+        let mut mode = OpMode::Variable;
+        for term in &terms {
+            let e = match self.tt.under(term.typ) {
+                Type::Basic(k) if k.is_string() => {
+                    mode = OpMode::Value;
+                    basic::UINT8
+                }
+                Type::Array { elem, .. } | Type::Slice(elem) => *elem,
+                Type::Pointer(b) => match self.tt.under(*b) {
+                    Type::Array { elem, .. } => *elem,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            match elem {
+                None => elem = Some(e),
+                Some(x) if x == e => {}
+                Some(_) => return None,
+            }
+        }
+        Some((elem?, mode))
     }
 
     fn bad_index(&mut self, e: &'a Expr, x: &Operand<'a>) -> Operand<'a> {
@@ -1585,7 +1683,12 @@ impl<'a> Checker<'a> {
             }
             return Operand::invalid(ex);
         }
-        let u = self.tt.under(x.typ).clone();
+        let u = if self.is_bytestring_param(x.typ) {
+            // Spec "Core types": strings and byte slices slice alike (`bytestring`).
+            Type::Basic(BasicKind::String)
+        } else {
+            self.core_under(x.typ).clone()
+        };
         let (typ, length) = match u {
             Type::Basic(k) if k.is_string() => {
                 if full {
@@ -1614,7 +1717,7 @@ impl<'a> Checker<'a> {
                 }
                 (self.tt.intern(Type::Slice(elem)), Some(len))
             }
-            Type::Pointer(b) => match self.tt.under(b).clone() {
+            Type::Pointer(b) => match self.core_under(b).clone() {
                 Type::Array { len, elem } => (self.tt.intern(Type::Slice(elem)), Some(len)),
                 _ => {
                     let s = self.operand_string(&x);
@@ -1700,13 +1803,13 @@ impl<'a> Checker<'a> {
             }
             return Operand::invalid(ex);
         }
-        let (base, is_ptr_hint) = match (te.is_none(), self.tt.under(typ).clone()) {
+        let (base, is_ptr_hint) = match (te.is_none(), self.core_under(typ).clone()) {
             (true, Type::Pointer(b)) => (b, true),
             _ => (typ, false),
         };
-        match self.tt.under(base).clone() {
+        match self.core_under(base).clone() {
             Type::Struct(fields) => {
-                let st = self.tt.underlying(base);
+                let st = self.core_type(base).unwrap_or(self.tt.underlying(base));
                 if elems.is_empty() {
                 } else if matches!(elems[0].kind, ExprKind::KeyValue(..)) {
                     let mut seen = std::collections::HashSet::new();

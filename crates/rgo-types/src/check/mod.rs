@@ -9,6 +9,7 @@ mod call;
 mod decl;
 mod expr;
 mod initorder;
+mod instantiate;
 mod lookup;
 mod predicates;
 mod stmt;
@@ -196,6 +197,26 @@ pub(crate) struct Checker<'a> {
     /// Objects of dot-imported packages found through a file scope: (file, object), for
     /// the unused-import check.
     pub dot_used: std::cell::RefCell<std::collections::HashSet<(usize, ObjId)>>,
+    /// Instances of generic types created before their generic type's underlying type was
+    /// known: (instance, generic).
+    pub pending_instances: Vec<(TypeId, TypeId)>,
+    /// Instance objects of generic functions: (generic, type arguments) → instance.
+    pub func_insts: HashMap<(ObjId, Vec<TypeId>), ObjId>,
+    /// Where each instance object (of a function or of a method) comes from.
+    pub inst_origin: HashMap<ObjId, instantiate::InstOrigin>,
+    /// Concrete instances whose bodies are still to be checked.
+    pub inst_queue: Vec<ObjId>,
+    pub done_instances: Vec<crate::info::Instance>,
+    pub named_instances: Vec<TypeId>,
+    /// Partial instantiations `F[A]` awaiting inference at their call: index expression →
+    /// (generic, name id, type parameters, given type arguments).
+    pub partial_insts: HashMap<NodeId, (ObjId, NodeId, Vec<TypeId>, Vec<TypeId>)>,
+    /// Checking the body of a generic function or method (gc 1.19 rejects local type
+    /// declarations there).
+    pub generic_body: bool,
+    /// Type parameters whose constraint was written as a union or type term
+    /// (`[T ~int | float64]`): gc prints the implicit interface as the union alone.
+    pub implicit_constraints: std::collections::HashSet<TypeId>,
 }
 
 /// Type-checks one package. `path` is its import path ("main" for commands).
@@ -227,6 +248,8 @@ pub fn check_package_with<'a>(
         objects: c.objects,
         info: c.info,
         scope,
+        instances: c.done_instances,
+        named_instances: c.named_instances,
     })
 }
 
@@ -278,6 +301,8 @@ pub fn check_packages<'a>(
         objects: c.objects,
         info: c.info,
         scope,
+        instances: c.done_instances,
+        named_instances: c.named_instances,
     })
 }
 
@@ -348,6 +373,15 @@ impl<'a> Checker<'a> {
             pending_underlying: Vec::new(),
             checked: Default::default(),
             dot_used: Default::default(),
+            pending_instances: Vec::new(),
+            func_insts: HashMap::new(),
+            inst_origin: HashMap::new(),
+            inst_queue: Vec::new(),
+            done_instances: Vec::new(),
+            named_instances: Vec::new(),
+            partial_insts: HashMap::new(),
+            generic_body: false,
+            implicit_constraints: Default::default(),
         };
         c.universe = c.new_scope(None, false);
         crate::universe::populate(&mut c);
@@ -385,6 +419,9 @@ impl<'a> Checker<'a> {
         self.check_delayed_bodies();
         self.compute_init_order();
         self.check_unused_imports();
+        if self.errors.is_empty() {
+            self.check_instances();
+        }
     }
 
     // ---- errors ----
@@ -545,6 +582,7 @@ impl<'a> Checker<'a> {
 
     /// Notes that the current declaration depends on `obj` (initialization order).
     pub fn add_dep(&mut self, obj: ObjId) {
+        let obj = self.generic_of(obj);
         if let Some(d) = self.decl_obj {
             if d != obj {
                 let deps = &mut self.extra[d.0 as usize].deps;

@@ -25,6 +25,60 @@ impl<'a> Checker<'a> {
         matches!(self.tt.get(t), Type::TypeParam(_))
     }
 
+    /// The terms of a type parameter's type set (`None`: all types, as for `any` or
+    /// method-only constraints).
+    pub fn type_set_terms(&self, t: TypeId) -> Option<Vec<crate::types::Term>> {
+        if !self.is_type_param(t) {
+            return None;
+        }
+        let c = self.tt.type_param(t).constraint;
+        match self.tt.under(c) {
+            Type::Interface(i) => i.terms.clone(),
+            _ => None,
+        }
+    }
+
+    /// Spec "Core types": the underlying type of a non-type-parameter; for a type
+    /// parameter, the underlying type all types of its type set share, if any.
+    pub fn core_type(&self, t: TypeId) -> Option<TypeId> {
+        if !self.is_type_param(t) {
+            return Some(self.tt.underlying(t));
+        }
+        let terms = self.type_set_terms(t)?;
+        let mut core = None;
+        for term in &terms {
+            let u = self.core_type(term.typ)?;
+            match core {
+                None => core = Some(u),
+                Some(c) if c == u => {}
+                Some(_) => return None,
+            }
+        }
+        core
+    }
+
+    /// A type parameter without a core type whose type set holds only strings and byte
+    /// slices (the spec's `bytestring` core type for slicing).
+    pub fn is_bytestring_param(&self, t: TypeId) -> bool {
+        self.core_type(t).is_none()
+            && self.type_set_terms(t).is_some_and(|ts| {
+                !ts.is_empty()
+                    && ts.iter().all(|term| match self.tt.under(term.typ) {
+                        Type::Basic(k) => k.is_string(),
+                        Type::Slice(e) => self.tt.basic_kind(*e) == Some(BasicKind::Uint8),
+                        _ => false,
+                    })
+            })
+    }
+
+    /// The structure operations see: the core type's, or else the underlying type.
+    pub fn core_under(&self, t: TypeId) -> &Type {
+        match self.core_type(t) {
+            Some(c) => self.tt.get(c),
+            None => self.tt.under(t),
+        }
+    }
+
     pub fn kind(&self, t: TypeId) -> Option<BasicKind> {
         if self.is_type_param(t) {
             return None;
@@ -62,6 +116,10 @@ impl<'a> Checker<'a> {
     }
     pub fn is_string(&self, t: TypeId) -> bool {
         self.kind_pred(t, |k| k.is_string())
+    }
+    /// `+` applies (for a type parameter: every type of its type set is numeric or string).
+    pub fn is_numeric_or_string(&self, t: TypeId) -> bool {
+        self.kind_pred(t, |k| k.is_numeric() || k.is_string())
     }
     pub fn is_boolean(&self, t: TypeId) -> bool {
         self.kind_pred(t, |k| k.is_boolean())
@@ -160,6 +218,27 @@ impl<'a> Checker<'a> {
         {
             return (true, String::new());
         }
+        // Type parameters (spec "Assignability"): with a non-named type on the other side,
+        // every type of the parameter's type set must be assignable.
+        if self.is_type_param(v) && !self.is_named(t) {
+            if let Some(terms) = self.type_set_terms(v) {
+                let ok = terms.iter().all(|term| {
+                    let y = Operand {
+                        mode: OpMode::Value,
+                        typ: term.typ,
+                        expr: None,
+                    };
+                    self.assignable_to(&y, t).0
+                });
+                return (ok, String::new());
+            }
+        }
+        if self.is_type_param(t) && !self.is_named(v) {
+            if let Some(terms) = self.type_set_terms(t) {
+                let ok = terms.iter().all(|term| self.assignable_to(x, term.typ).0);
+                return (ok, String::new());
+            }
+        }
         // Interface satisfaction.
         if self.is_interface(t) {
             match self.missing_method(v, t) {
@@ -229,6 +308,7 @@ impl<'a> Checker<'a> {
             }
             match self.lookup_field_or_method(v, &m.name) {
                 super::LookupResult::Method { obj, indirect, .. } => {
+                    self.ensure_method(obj);
                     let mt = self.obj(obj).typ;
                     if mt != m.sig {
                         let (have, want) = (self.type_string(mt), self.type_string(m.sig));
@@ -265,6 +345,33 @@ impl<'a> Checker<'a> {
             return true;
         }
         let v = x.typ;
+        // Type parameters: each pair of types from the two type sets must convert.
+        if self.is_type_param(v) || self.is_type_param(t) {
+            let set = |this: &Self, u: TypeId| -> Option<Vec<TypeId>> {
+                if this.is_type_param(u) {
+                    this.type_set_terms(u)
+                        .map(|ts| ts.iter().map(|term| term.typ).collect())
+                } else {
+                    Some(vec![u])
+                }
+            };
+            let (Some(vs), Some(ts)) = (set(self, v), set(self, t)) else {
+                return false;
+            };
+            for &a in &vs {
+                for &b in &ts {
+                    let y = Operand {
+                        mode: OpMode::Value,
+                        typ: a,
+                        expr: None,
+                    };
+                    if !self.convertible(&y, b) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
         let vu = self.tt.underlying(v);
         let tu = self.tt.underlying(t);
         if self.identical_ignore_tags(vu, tu) {

@@ -133,7 +133,7 @@ impl<'a> Checker<'a> {
                 if c.is_invalid() || v.is_invalid() {
                     return;
                 }
-                match self.tt.under(c.typ).clone() {
+                match self.core_under(c.typ).clone() {
                     Type::Chan { dir, elem } => {
                         if dir == ChanDir::Recv {
                             let cs = self.operand_string(&c);
@@ -391,6 +391,7 @@ impl<'a> Checker<'a> {
                                 && valid
                                 && self.is_interface(xt)
                                 && !self.is_interface(t)
+                                && !self.is_type_param(t)
                             {
                                 if let Some(reason) = self.missing_method(t, xt) {
                                     let msg = format!(
@@ -474,7 +475,7 @@ impl<'a> Checker<'a> {
                             let c = self.expr(ch);
                             let mut v = self.expr(value);
                             if !c.is_invalid() && !v.is_invalid() {
-                                match self.tt.under(c.typ).clone() {
+                                match self.core_under(c.typ).clone() {
                                     Type::Chan { dir, elem } if dir != ChanDir::Recv => {
                                         self.assignment(&mut v, Some(elem), "send")
                                     }
@@ -558,7 +559,15 @@ impl<'a> Checker<'a> {
                 self.block(body, c);
                 self.close_scope();
             }
-            StmtKind::Decl(decls) => self.local_decls(decls),
+            StmtKind::Decl(decls) => {
+                if self.generic_body && decls.iter().any(|d| matches!(d, ast::Decl::Type(_))) {
+                    self.error(
+                        s.pos,
+                        "type declarations inside generic functions are not currently supported",
+                    );
+                }
+                self.local_decls(decls)
+            }
         }
     }
 
@@ -848,10 +857,10 @@ impl<'a> Checker<'a> {
             if self.is_untyped(xo.typ) {
                 self.default_convert(&mut xo);
             }
-            let mut u = self.tt.under(xo.typ).clone();
+            let mut u = self.core_under(xo.typ).clone();
             if let Type::Pointer(p) = &u {
-                if let Type::Array { .. } = self.tt.under(*p) {
-                    u = self.tt.under(*p).clone();
+                if let Type::Array { .. } = self.core_under(*p) {
+                    u = self.core_under(*p).clone();
                 }
             }
             match u {

@@ -107,7 +107,7 @@ impl Checker<'_> {
                     }
                     for (i, term) in terms.iter().enumerate() {
                         if i > 0 {
-                            s.push_str(" | ");
+                            s.push('|');
                         }
                         if term.tilde {
                             s.push('~');

@@ -12,6 +12,14 @@ impl<'a> Checker<'a> {
     pub fn typexpr(&mut self, e: &'a Expr) -> TypeId {
         let x = self.raw_expr(e, None, true);
         match x.mode {
+            OpMode::TypeExpr if self.is_generic_type(x.typ) => {
+                let s = self.generic_type_string(x.typ);
+                self.error_at_expr(
+                    e,
+                    format!("cannot use generic type {s} without instantiation"),
+                );
+                basic::INVALID
+            }
             OpMode::TypeExpr => x.typ,
             OpMode::Invalid => basic::INVALID,
             _ => {
@@ -20,6 +28,26 @@ impl<'a> Checker<'a> {
                 basic::INVALID
             }
         }
+    }
+
+    /// A generic named type (not an instance of one).
+    pub fn is_generic_type(&self, t: TypeId) -> bool {
+        matches!(self.tt.get(t), Type::Named(_)) && !self.tt.named(t).tparams.is_empty()
+    }
+
+    /// `Stack[T any]`: a generic type with its type parameter list, as gc prints it.
+    fn generic_type_string(&self, t: TypeId) -> String {
+        let n = self.tt.named(t);
+        let params: Vec<String> = n
+            .tparams
+            .iter()
+            .map(|&p| {
+                let o = self.tt.type_param(p).obj;
+                let c = self.tt.type_param(p).constraint;
+                format!("{} {}", self.obj(o).name, self.constraint_string(p, c))
+            })
+            .collect();
+        format!("{}[{}]", self.obj(n.obj).name, params.join(", "))
     }
 
     /// A type used for a variable: constraint interfaces are not allowed.
@@ -363,7 +391,9 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    terms = Some(intersect(terms, ts));
+                    if let Some(flat) = self.union_type_set(ts) {
+                        terms = Some(intersect(terms, flat));
+                    }
                 }
             }
         }
@@ -422,12 +452,31 @@ impl<'a> Checker<'a> {
         }
         for (f, tp) in objs {
             let c = self.constraint(&f.typ);
+            if !self.is_written_interface(&f.typ) {
+                // `[T ~int | float64]`: gc prints the implicit interface as its union.
+                self.implicit_constraints.insert(tp);
+            }
             if let Type::TypeParam(n) = self.tt.get(tp) {
                 let n = *n;
                 self.tt.set_type_param_constraint(n, c);
             }
         }
         out
+    }
+
+    /// Whether a constraint expression denotes an interface (`interface{...}`, a name of
+    /// one) rather than a union or a single type term.
+    fn is_written_interface(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::InterfaceType(_) => true,
+            ExprKind::Paren(x) => self.is_written_interface(x),
+            ExprKind::Binary(ast::BinOp::Or, ..) | ExprKind::Unary(ast::UnOp::Tilde, _) => false,
+            _ => self
+                .info
+                .types
+                .get(&e.id)
+                .is_some_and(|tv| matches!(self.tt.under(tv.typ), Type::Interface(_))),
+        }
     }
 
     fn constraint(&mut self, e: &'a Expr) -> TypeId {
@@ -442,11 +491,27 @@ impl<'a> Checker<'a> {
                 return t;
             }
         }
+        let terms = self.union_type_set(terms);
         self.tt.intern(Type::Interface(Interface {
             methods: vec![],
-            terms: Some(terms),
+            terms,
             comparable: false,
         }))
+    }
+
+    /// A union's type set is the union of its terms' type sets: interface terms contribute
+    /// theirs, and one without terms makes it all types (`None`).
+    fn union_type_set(&self, ts: Vec<Term>) -> Option<Vec<Term>> {
+        let mut flat = Vec::new();
+        for term in ts {
+            match self.tt.under(term.typ) {
+                Type::Interface(it) if !self.is_type_param(term.typ) && !term.tilde => {
+                    flat.extend(it.terms.clone()?);
+                }
+                _ => flat.push(term),
+            }
+        }
+        Some(flat)
     }
 }
 
