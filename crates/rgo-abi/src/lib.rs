@@ -34,6 +34,7 @@ pub mod slice {
 ///   [`entry::POLL`].
 pub mod lang;
 pub mod mem;
+pub mod native;
 pub mod typ;
 
 pub mod g {
@@ -175,6 +176,14 @@ pub mod entry {
     /// that defer: 24-byte entries `{func: usize, ret_off: u32, handler_off: u32,
     /// frame_off: u32, _: u32}` (see rgo-runtime's defer.rs).
     pub const REGISTER_UNWIND: &str = "rgo_register_unwind";
+    /// `fn(g, table: *const FuncTabEntry, n: i64)`: registers the program's Go functions
+    /// for `runtime.Callers`/`Caller`/`FuncForPC`: 64-byte entries `{entry: usize, size:
+    /// u32, nlines: u32, name: *const u8, name_len: usize, file: *const u8, file_len:
+    /// usize, lines: *const [u32; 2], flags: u32, _: u32}`, in any order. `lines` holds
+    /// `nlines` pairs `{code offset, line}` sorted by offset: the code from that offset on
+    /// belongs to that source line (of `file`). `flags` bit 0: the function takes
+    /// arguments (a receiver or parameters).
+    pub const REGISTER_FUNCTAB: &str = "rgo_register_functab";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -275,6 +284,7 @@ pub mod entry {
         GORECOVER,
         GOPANIC,
         REGISTER_UNWIND,
+        REGISTER_FUNCTAB,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

@@ -20,6 +20,7 @@
 mod func;
 mod layout;
 mod promote;
+mod reach;
 mod rt;
 mod typedesc;
 
@@ -65,6 +66,10 @@ pub fn host_isa(pic: bool) -> Result<OwnedTargetIsa, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A defined function, for the function table: id, code size, file index and line table
+/// (`{code offset, line}` pairs, see `func::pcln`).
+pub(crate) type CompiledFunc = (FuncId, u32, usize, Vec<(u32, u32)>);
+
 /// Per-program code generation state shared by all functions.
 pub(crate) struct Ctx<'a, M: Module> {
     pub module: &'a mut M,
@@ -102,6 +107,10 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub method_values: Vec<(FuncId, func::methval::MethodValue, TypeId)>,
     /// Cache slots for itabs (`{I, T}` → a data word filled on first use).
     pub itab_slots: HashMap<(TypeId, TypeId), DataId>,
+    /// Every function defined so far, for the function table.
+    pub code_sizes: Vec<CompiledFunc>,
+    /// File names and sources for line tables (empty: no line information).
+    pub sources: &'a [(String, &'a rgo_syntax::SourceFile)],
     /// The checker's results for the function being lowered: the package's `info`, or a
     /// generic instance's (see docs/ARCHITECTURE.md, "Generics").
     pub info: &'a Info,
@@ -405,6 +414,17 @@ pub fn compile<M: Module>(
     pkg: &Package,
     files: &[ast::File],
 ) -> Result<FuncId, Vec<CgError>> {
+    compile_with_lines(module, pkg, files, &[])
+}
+
+/// As [`compile`], with line tables for `runtime.Caller` and friends: `sources[i]` is the
+/// name to report for `files[i]` and its source text.
+pub fn compile_with_lines<'a, M: Module>(
+    module: &mut M,
+    pkg: &'a Package,
+    files: &'a [ast::File],
+    sources: &'a [(String, &'a rgo_syntax::SourceFile)],
+) -> Result<FuncId, Vec<CgError>> {
     let mut cx = Ctx {
         module,
         pkg,
@@ -429,6 +449,8 @@ pub fn compile<M: Module>(
         trampolines: HashMap::new(),
         pending_trampolines: Vec::new(),
         unwind: Vec::new(),
+        code_sizes: Vec::new(),
+        sources,
     };
     let internal = |msg: String| {
         vec![CgError {
@@ -444,6 +466,7 @@ pub fn compile<M: Module>(
     let mut init_funcs = Vec::new();
     let mut main_func = None;
     let mut init_index = 0;
+    let reach = reach::Reach::compute(pkg, files);
     for (fi, file) in files.iter().enumerate() {
         for d in &file.decls {
             match d {
@@ -459,11 +482,17 @@ pub fn compile<M: Module>(
                         generic_decls.insert(obj, (fi, fd));
                         continue;
                     }
+                    if !reach.keep(pkg, obj) {
+                        continue;
+                    }
                     let name = func_symbol(pkg, obj, fd, &mut init_index);
                     let id = declare_go_func(&mut cx, &name, obj).map_err(internal)?;
                     if fd.recv.is_none() && fd.name.name == "init" {
                         init_funcs.push(id);
-                    } else if fd.recv.is_none() && fd.name.name == "main" {
+                    } else if fd.recv.is_none()
+                        && fd.name.name == "main"
+                        && pkg.obj(obj).pkg == "main"
+                    {
                         main_func = Some(id);
                     }
                     decls.push((fi, fd, obj, &pkg.info));
@@ -505,7 +534,11 @@ pub fn compile<M: Module>(
     }
     let Some(main_func) = main_func else {
         return Err(vec![CgError {
-            file: 0,
+            // The main package's first file (library packages' files come first).
+            file: files
+                .iter()
+                .position(|f| f.package.name == "main")
+                .unwrap_or(0),
             pos: Pos(0),
             msg: "function main is undeclared in the main package".into(),
         }]);
@@ -561,11 +594,18 @@ pub fn compile<M: Module>(
     for (fi, fd, obj, info) in decls {
         cx.info = info;
         let Some(body) = &fd.body else {
-            errors.push(CgError {
-                file: fi,
-                pos: fd.pos,
-                msg: format!("missing function body for {}", fd.name.name),
-            });
+            if pkg.obj(obj).pkg == "main" {
+                errors.push(CgError {
+                    file: fi,
+                    pos: fd.pos,
+                    msg: format!("missing function body for {}", fd.name.name),
+                });
+            } else {
+                // Library packages' body-less functions are implemented by the runtime.
+                let id = cx.funcs[&obj];
+                let r = func::native::lower_native(&mut cx, &mut ctx, &mut fctx, fi, obj, id);
+                finish(&mut cx, &mut ctx, &mut fctx, &mut errors, id, r, fi, fd.pos);
+            }
             continue;
         };
         let info = func::escape::analyze(pkg, cx.info, fd.recv.as_ref(), &fd.sig, body);
@@ -577,7 +617,19 @@ pub fn compile<M: Module>(
             .name
             .clone()
             .unwrap_or_default();
+        // gc's names: `f.func1`, `f.func2` for the literals of `f`, `f.func1.1` for
+        // those nested in `f.func1`.
+        let mut names: Vec<String> = Vec::new();
+        let mut counts: HashMap<Option<usize>, usize> = HashMap::new();
         for (i, lit) in info.lits.iter().enumerate() {
+            let up = info.lit_parents.get(i).copied().flatten();
+            let k = counts.entry(up).or_insert(0);
+            *k += 1;
+            let name = match up {
+                None => format!("{parent}.func{k}"),
+                Some(p) => format!("{}.{k}", names[p]),
+            };
+            names.push(name.clone());
             let sig_ty = cx
                 .tv(lit.id)
                 .map(|tv| tv.typ)
@@ -585,7 +637,7 @@ pub fn compile<M: Module>(
             let sig = cx.go_signature(sig_ty, None);
             let id = cx
                 .module
-                .declare_function(&format!("{parent}.func{}", i + 1), Linkage::Local, &sig)
+                .declare_function(&name, Linkage::Local, &sig)
                 .map_err(|e| internal(e.to_string()))?;
             cx.lit_funcs.insert(lit.id, id);
         }
@@ -669,8 +721,17 @@ pub fn compile<M: Module>(
     // Trampolines the functions above asked for, before the unwind table is written.
     flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
     let unwind = emit_unwind_table(&mut cx).map_err(internal)?;
-    let entry = func::lower_entry(&mut cx, &mut ctx, &mut fctx, &init_funcs, main_func, unwind)
-        .map_err(|e| vec![e])?;
+    let functab = emit_functab(&mut cx).map_err(internal)?;
+    let entry = func::lower_entry(
+        &mut cx,
+        &mut ctx,
+        &mut fctx,
+        &init_funcs,
+        main_func,
+        unwind,
+        functab,
+    )
+    .map_err(|e| vec![e])?;
     cx.module.clear_context(&mut ctx);
     flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, 0, Pos(0));
     if !errors.is_empty() {
@@ -703,6 +764,11 @@ fn finish<M: Module>(
                 });
             }
             cx.record_unwind(id, ctx);
+            if let Some(code) = ctx.compiled_code() {
+                let lines = func::pcln::line_table(cx.sources, file, code);
+                cx.code_sizes
+                    .push((id, code.buffer.data().len() as u32, file, lines));
+            }
         }
         Err(e) => {
             errors.push(e);
@@ -803,6 +869,109 @@ fn emit_unwind_table<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, u
     }
     cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
     Ok(Some((id, cx.unwind.len())))
+}
+
+/// Emits the function table (see `rgo_abi::entry::REGISTER_FUNCTAB`): every named Go
+/// function with its code size, name, file and line table, for `runtime.Callers`,
+/// `Caller` and `FuncForPC`. Anonymous functions (thunks, wrappers), pointer-receiver
+/// wrappers and runtime trampolines are left out, so stack walks see only the program's
+/// own functions, as in gc. Returns its data id
+/// and length.
+fn emit_functab<M: Module>(cx: &mut Ctx<'_, M>) -> Result<Option<(DataId, usize)>, String> {
+    const ENTRY: usize = 64;
+    // gc hides its generated wrappers from stack walks; so do we.
+    let wrappers: HashSet<FuncId> = cx.method_funcs.deref_wrappers.values().copied().collect();
+    // Functions that take arguments (a traceback prints `f(...)` for them, `f()` else).
+    let mut with_args: HashSet<FuncId> = HashSet::new();
+    let takes_args = |ty: TypeId| match cx.pkg.types.under(ty) {
+        Type::Signature(s) => !s.params.is_empty(),
+        _ => false,
+    };
+    for (&o, &f) in &cx.funcs {
+        let obj = cx.pkg.obj(o);
+        if takes_args(obj.typ) || matches!(obj.kind, ObjKind::Func { recv: Some(_) }) {
+            with_args.insert(f);
+        }
+    }
+    for (&lit, &f) in &cx.lit_funcs {
+        if cx.pkg.tv(lit).is_some_and(|tv| takes_args(tv.typ)) {
+            with_args.insert(f);
+        }
+    }
+    let mut entries = Vec::new();
+    for (id, size, file, lines) in std::mem::take(&mut cx.code_sizes) {
+        let decl = cx.module.declarations().get_function_decl(id);
+        let Some(name) = decl.name.clone() else {
+            continue;
+        };
+        if name.ends_with(".trampoline") || name == ENTRY_SYMBOL || wrappers.contains(&id) {
+            continue;
+        }
+        entries.push((id, size, name, file, lines, with_args.contains(&id)));
+    }
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    // Per entry: name, file name and line table data.
+    let mut refs = Vec::new();
+    for (_, _, name, file, lines, _) in &entries {
+        let n = cx.string_data(name.as_bytes())?;
+        let fname = cx
+            .sources
+            .get(*file)
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
+        let f = cx.string_data(fname.as_bytes())?;
+        let l = if lines.is_empty() {
+            None
+        } else {
+            let id = cx
+                .module
+                .declare_anonymous_data(false, false)
+                .map_err(|e| e.to_string())?;
+            let mut d = DataDescription::new();
+            let bytes: Vec<u8> = lines
+                .iter()
+                .flat_map(|&(off, line)| off.to_le_bytes().into_iter().chain(line.to_le_bytes()))
+                .collect();
+            d.define(bytes.into_boxed_slice());
+            d.set_align(4);
+            cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
+            Some(id)
+        };
+        refs.push((n, name.len(), f, fname.len(), l));
+    }
+    let id = cx
+        .module
+        .declare_data("rgo.functab", Linkage::Local, false, false)
+        .map_err(|e| e.to_string())?;
+    let mut d = DataDescription::new();
+    let mut bytes = vec![0u8; ENTRY * entries.len()];
+    for (i, ((_, size, _, _, lines, args), r)) in entries.iter().zip(&refs).enumerate() {
+        let e = &mut bytes[ENTRY * i..ENTRY * (i + 1)];
+        e[56..60].copy_from_slice(&u32::from(*args).to_le_bytes());
+        e[8..12].copy_from_slice(&size.to_le_bytes());
+        e[12..16].copy_from_slice(&(lines.len() as u32).to_le_bytes());
+        e[24..32].copy_from_slice(&(r.1 as u64).to_le_bytes());
+        e[40..48].copy_from_slice(&(r.3 as u64).to_le_bytes());
+    }
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    for (i, ((f, ..), r)) in entries.iter().zip(&refs).enumerate() {
+        let base = (ENTRY * i) as u32;
+        let fr = cx.module.declare_func_in_data(*f, &mut d);
+        d.write_function_addr(base, fr);
+        let gv = cx.module.declare_data_in_data(r.0, &mut d);
+        d.write_data_addr(base + 16, gv, 0);
+        let gv = cx.module.declare_data_in_data(r.2, &mut d);
+        d.write_data_addr(base + 32, gv, 0);
+        if let Some(l) = r.4 {
+            let gv = cx.module.declare_data_in_data(l, &mut d);
+            d.write_data_addr(base + 48, gv, 0);
+        }
+    }
+    cx.module.define_data(id, &d).map_err(|e| e.to_string())?;
+    Ok(Some((id, entries.len())))
 }
 
 /// Defines the C `main(argc, argv)` of a standalone executable: it hands the entry to the

@@ -27,6 +27,7 @@ const TABLE: &[Sig] = &[
     (e::GORECOVER, PPP, N),
     (e::GOPANIC, PPP, N),
     (e::REGISTER_UNWIND, PPP, N),
+    (e::REGISTER_FUNCTAB, PPP, N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),

@@ -6,8 +6,10 @@
 //! Diagnostics print as gc prints them: `file:line:col: message`, sorted by position, at
 //! most 10 and then `too many errors`; any diagnostic means exit status 1.
 //!
-//! Package loading from GOROOT and go.mod (imports) will live here too; today a program is
-//! the `main` package given as a list of files.
+//! Packages of our own library (`lib/`, embedded: today `runtime`) are checked into the
+//! same tables as the main package and compiled with it. Loading the rest of the standard
+//! library from GOROOT and go.mod packages will live here too; today other imports are
+//! known by name only.
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,8 @@ use cranelift_module::default_libcall_names;
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use rgo_syntax::{ast, SourceFile};
 use rgo_types::Package;
+
+mod library;
 
 /// A failure to produce a program, already formatted for the user.
 pub struct Failure {
@@ -42,7 +46,9 @@ impl Failure {
     }
 }
 
-/// A parsed and type-checked main package.
+/// A parsed and type-checked main package, with the packages of our own library it
+/// imports: `sources`/`files` list those packages' files first (dependencies first), then
+/// the main package's, and `package` holds all of them (see `rgo_types::check_packages`).
 pub struct Program {
     pub sources: Vec<SourceFile>,
     pub files: Vec<ast::File>,
@@ -104,13 +110,47 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Failure> {
             )));
         }
     }
-    let pairs: Vec<(&SourceFile, &ast::File)> = sources.iter().zip(files.iter()).collect();
+    // Our own packages that the program imports (directly or through each other) are
+    // parsed from the embedded sources and checked first, into the same tables; their
+    // files come before the main package's.
+    let own = library::closure(&files);
+    let mut all_sources = Vec::new();
+    let mut all_files = Vec::new();
+    let mut ranges = Vec::new();
+    for pkg in &own {
+        let start = all_files.len();
+        for (name, text) in pkg.files {
+            let src = SourceFile::new(format!("{}/{}", pkg.dir(), name), text.to_string());
+            let r = rgo_syntax::parse_file(&src, next_id);
+            next_id = r.next_id;
+            if let Some(e) = r.errors.first() {
+                return Err(Failure::compile(format!(
+                    "rgo: internal error in package {}: {}: {}",
+                    pkg.path,
+                    src.position(e.pos),
+                    e.msg
+                )));
+            }
+            all_sources.push(src);
+            all_files.push(r.file);
+        }
+        ranges.push((pkg.path, start..all_files.len()));
+    }
+    let main_start = all_files.len();
+    all_sources.extend(sources);
+    all_files.extend(files);
+    ranges.push(("main", main_start..all_files.len()));
+    let pairs: Vec<(&SourceFile, &ast::File)> = all_sources.iter().zip(all_files.iter()).collect();
+    let pkgs: Vec<rgo_types::PackageFiles> = ranges
+        .iter()
+        .map(|(path, r)| (*path, &pairs[r.clone()]))
+        .collect();
     let mut importer = GorootImporter::new();
-    let package = rgo_types::check_package_with("main", &pairs, Some(&mut importer))
-        .map_err(|errs| Failure::compile(render(&sources, errs)))?;
+    let package = rgo_types::check_packages(&pkgs, Some(&mut importer))
+        .map_err(|errs| Failure::compile(render(&all_sources, errs)))?;
     Ok(Program {
-        sources,
-        files,
+        sources: all_sources,
+        files: all_files,
         package,
     })
 }
@@ -145,6 +185,24 @@ impl rgo_types::Importer for GorootImporter {
             Err("file not found".into())
         }
     }
+}
+
+/// The file names line tables report (absolute, as gc records them) with their sources.
+fn line_sources(prog: &Program) -> Vec<(String, &SourceFile)> {
+    prog.sources
+        .iter()
+        .map(|s| {
+            let p = Path::new(&s.name);
+            let name = if p.is_relative() && p.exists() {
+                std::env::current_dir()
+                    .map(|d| d.join(p).display().to_string())
+                    .unwrap_or_else(|_| s.name.clone())
+            } else {
+                s.name.clone()
+            };
+            (name, s)
+        })
+        .collect()
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -189,10 +247,12 @@ pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
         .map(|(_, p)| *p);
     builder.symbols(symbols);
     let mut module = JITModule::new(builder);
-    let entry = match rgo_codegen::compile(&mut module, &prog.package, &prog.files) {
-        Ok(e) => e,
-        Err(errs) => return codegen_failure(&prog, errs),
-    };
+    let lines = line_sources(&prog);
+    let entry =
+        match rgo_codegen::compile_with_lines(&mut module, &prog.package, &prog.files, &lines) {
+            Ok(e) => e,
+            Err(errs) => return codegen_failure(&prog, errs),
+        };
     if let Err(e) = module.finalize_definitions() {
         return Failure::compile(format!("rgo: {e}"));
     }
@@ -229,7 +289,8 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let builder = ObjectBuilder::new(isa, "main", default_libcall_names())
         .map_err(|e| Failure::compile(format!("rgo: {e}")))?;
     let mut module = ObjectModule::new(builder);
-    let entry = rgo_codegen::compile(&mut module, &prog.package, &prog.files)
+    let lines = line_sources(&prog);
+    let entry = rgo_codegen::compile_with_lines(&mut module, &prog.package, &prog.files, &lines)
         .map_err(|errs| codegen_failure(&prog, errs))?;
     rgo_codegen::define_c_main(&mut module, entry)
         .map_err(|e| Failure::compile(format!("rgo: {e}")))?;

@@ -248,6 +248,9 @@ pub struct G {
     pub start_fn: usize,
     /// Argument block handed to `start_fn` (see `rgo_abi::entry::NEWPROC`).
     pub start_arg: usize,
+    /// Return address of the `go` statement's call that created this goroutine (Go's
+    /// `gopc`), for tracebacks' "created by"; 0 if unknown.
+    pub gopc: usize,
     /// Why the goroutine is Waiting (meaningful only in that state).
     pub waitreason: WaitReason,
     /// Wake-up data: the sudog that completed a channel operation (set by the waker
@@ -303,6 +306,7 @@ impl G {
             schedlink: ptr::null_mut(),
             start_fn: 0,
             start_arg: 0,
+            gopc: 0,
             waitreason: WaitReason::Zero,
             param: ptr::null_mut(),
             waiting: ptr::null_mut(),

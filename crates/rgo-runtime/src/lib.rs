@@ -28,6 +28,8 @@
 //! | [`mem`]     | malloc.go, mheap.go, mgc*.go | size classes, spans, mcache/mcentral/mheap, the GC |
 //! | [`lang`]    | map.go, alg.go, iface.go, slice.go | maps, hashing/equality, itabs, slices      |
 //! | [`lock`]    | lock_futex.go             | the runtime's futex mutex and notes                  |
+//! | [`symtab`]  | symtab.go, traceback.go   | the function table, stack walks for Callers          |
+//! | [`pkgruntime`] | extern.go, mstats.go   | entry points of package runtime's body-less funcs    |
 //!
 //! Target: linux/amd64 only (the context switch and signal code are x86-64 specific).
 
@@ -45,6 +47,7 @@ pub mod lock;
 pub mod malloc;
 pub mod mem;
 pub mod panic;
+pub mod pkgruntime;
 pub mod print;
 pub mod proc;
 pub mod runq;
@@ -53,6 +56,7 @@ pub mod signal;
 pub mod stack;
 pub mod start;
 pub mod string;
+pub mod symtab;
 pub mod sysmon;
 pub mod time;
 
@@ -62,10 +66,17 @@ pub use string::{GoSlice, GoString};
 
 use rgo_abi::entry;
 
+fn symtab_symbols() -> Vec<(&'static str, *const u8)> {
+    vec![(
+        entry::REGISTER_FUNCTAB,
+        symtab::rgo_register_functab as *const u8,
+    )]
+}
+
 /// Every runtime entry point that generated code may call, by its `rgo_abi::entry` name,
 /// with its address. The JIT defines these symbols from this table (the `rgo` binary does
 /// not export its symbols dynamically). The set of names is exactly `rgo_abi::entry::ALL`, `rgo_abi::mem::ALL` and
-/// `rgo_abi::lang::ALL`.
+/// `rgo_abi::lang::ALL`, plus the native functions of package runtime ([`pkgruntime`]).
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut v = vec![
         (entry::START, start::rgo_rt_start as *const u8),
@@ -156,6 +167,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     ];
     v.extend(mem::symbols());
     v.extend(lang::symbols());
+    v.extend(symtab_symbols());
+    v.extend(pkgruntime::symbols());
     v
 }
 

@@ -7,8 +7,9 @@
 //!   panic chain, and — once defer/recover exist — runs the goroutine's deferred calls,
 //!   any of which may recover it. A panic nobody recovers reaches [`fatalpanic`], which
 //!   prints the chain (`panic: v`, with ` [recovered]` on re-panicked ones), the
-//!   `[signal …]` line when a fault caused it, a blank line and the goroutine header
-//!   (`goroutine 1 [running]:`), and exits with status 2.
+//!   `[signal …]` line when a fault caused it, a blank line, the goroutine header
+//!   (`goroutine 1 [running]:`) and its Go frames (symtab's traceback), and exits with
+//!   status 2.
 //! * A **fatal error** ([`throw`]: the runtime itself is in trouble — stack overflow,
 //!   deadlock, corrupted state) cannot be recovered: it prints `fatal error: msg`, the same
 //!   trailer, and exits with status 2.
@@ -47,11 +48,11 @@ pub struct BoundsError {
 }
 
 impl BoundsError {
-    /// Prints the message after `runtime error: `.
-    fn print(&self) {
+    /// Go's text, with '%x' and '%y' standing for the operands.
+    fn template(&self) -> &'static str {
         let negative = self.signed && self.x < 0;
         // Go's texts: '%x' and '%y' stand for the operands.
-        let fmt: &str = match (self.code, negative) {
+        let fmt: &'static str = match (self.code, negative) {
             (bounds::INDEX, false) => "index out of range [%x] with length %y",
             (bounds::INDEX, true) => "index out of range [%x]",
             (bounds::SLICE_ALEN, false) => "slice bounds out of range [:%x] with length %y",
@@ -73,7 +74,12 @@ impl BoundsError {
             }
             _ => "index out of range [%x] with length %y",
         };
-        let b = fmt.as_bytes();
+        fmt
+    }
+
+    /// Prints the message after `runtime error: `.
+    fn print(&self) {
+        let b = self.template().as_bytes();
         let mut start = 0;
         let mut i = 0;
         while i < b.len() {
@@ -91,6 +97,18 @@ impl BoundsError {
             }
         }
         print_bytes(&b[start..]);
+    }
+
+    /// The message after `runtime error: `, as a string (for `recover`).
+    fn text(&self) -> String {
+        let x = if self.signed {
+            self.x.to_string()
+        } else {
+            (self.x as u64).to_string()
+        };
+        self.template()
+            .replace("%x", &x)
+            .replace("%y", &self.y.to_string())
     }
 }
 
@@ -225,7 +243,9 @@ pub fn panic_text(v: &PanicValue) -> String {
         PanicValue::Error(RuntimeError::NegativeShift) => {
             "runtime error: negative shift amount".into()
         }
-        PanicValue::Error(RuntimeError::Bounds(_)) => "runtime error: index out of range".into(),
+        PanicValue::Error(RuntimeError::Bounds(b)) => format!("runtime error: {}", b.text()),
+        PanicValue::Error(RuntimeError::Overflow) => "runtime error: integer overflow".into(),
+        PanicValue::Error(RuntimeError::FloatError) => "runtime error: floating point error".into(),
         _ => "runtime error".into(),
     }
 }
@@ -237,7 +257,11 @@ fn print_eface(typ: *const u8, data: *const u8) {
     let t = unsafe { &*(typ as *const crate::lang::typedesc::Type) };
     let name = t.string_str();
     let kind = t.kind();
-    let named = t.uncommon().is_some() && !name.is_empty() && name.contains('.');
+    // The runtime's own errors print as their text (gc prints an error's Error()).
+    let named = t.uncommon().is_some()
+        && !name.is_empty()
+        && name.contains('.')
+        && typ as *const crate::lang::typedesc::Type != crate::lang::typedesc::runtime_error_type();
     let read = |size: usize| -> u64 {
         if t.is_direct_iface() {
             return data as u64;
@@ -409,13 +433,15 @@ pub unsafe fn panic_error(g: *mut G, e: RuntimeError) -> ! {
 /// # Safety
 /// `g` must be null or a valid G whose panic chain is live.
 unsafe fn fatalpanic(g: *mut G) -> ! {
+    // Where the panicking goroutine's frames start (we are still on its stack).
+    let fp = crate::symtab::frame_pointer();
     crate::context::systemstack(|| {
         printlock();
         if startpanic() && !g.is_null() {
             // SAFETY: g is valid; its panic chain consists of live Panic records.
             unsafe { printpanics((*g).panic) };
         }
-        dopanic(g);
+        dopanic(g, fp);
         printunlock();
     });
     exit(2)
@@ -487,9 +513,10 @@ fn startpanic() -> bool {
     }
 }
 
-/// Prints the part of a fatal report after the message: the signal line, and the
-/// goroutine header (Go's dopanic_m; tracebacks will go here).
-fn dopanic(g: *mut G) {
+/// Prints the part of a fatal report after the message: the signal line, the goroutine
+/// header and, given the frame pointer `fp` of a frame on the goroutine's stack (0: none),
+/// the traceback of its Go frames above it (Go's dopanic_m).
+fn dopanic(g: *mut G, fp: usize) {
     if g.is_null() {
         return;
     }
@@ -513,6 +540,10 @@ fn dopanic(g: *mut G) {
         if !shown.is_null() {
             print_str("\n");
             goroutineheader(shown);
+            if fp != 0 {
+                crate::symtab::print_traceback(shown, fp);
+                crate::symtab::print_created_by(shown);
+            }
         }
     }
 }
@@ -547,7 +578,7 @@ pub unsafe fn goroutineheader(g: *mut G) {
 }
 
 /// The deadlock report (Go's `fatal` from checkdead): `fatal error: msg`, then a blank
-/// line and a header for every goroutine; exits 2.
+/// line, a header and the Go frames of every goroutine; exits 2.
 pub fn fatal_deadlock(msg: &str) -> ! {
     printlock();
     print_str("fatal error: ");
@@ -561,8 +592,14 @@ pub fn fatal_deadlock(msg: &str) -> ! {
             Some(GStatus::Dead) | Some(GStatus::Idle) | None => {}
             Some(_) => {
                 print_str("\n");
-                // SAFETY: g is a live G from allgs.
-                unsafe { goroutineheader(g as *const G as *mut G) };
+                let gp = g as *const G as *mut G;
+                // SAFETY: g is a live G from allgs; a parked goroutine's frame-pointer
+                // chain starts at its saved FP.
+                unsafe {
+                    goroutineheader(gp);
+                    crate::symtab::print_traceback(gp, g.sched.fp);
+                    crate::symtab::print_created_by(gp);
+                }
             }
         }
     });
@@ -596,7 +633,7 @@ pub fn fatalthrow(g: *mut G) -> ! {
     }
     printlock();
     startpanic();
-    dopanic(g);
+    dopanic(g, 0);
     exit(2)
 }
 

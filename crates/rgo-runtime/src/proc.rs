@@ -1031,9 +1031,10 @@ fn stoplockedm() {
             s.nmidlelocked += 1;
             checkdead(&mut s);
         }
+        // Whoever wakes us (startlockedm) has already counted us as running again, so
+        // that checkdead never sees our runnable G with every M idle.
         (*m).park.sleep();
         (*m).park.clear();
-        SCHED.lock().nmidlelocked -= 1;
         let pp = (*m).nextp;
         (*m).nextp = ptr::null_mut();
         acquirep(pp);
@@ -1045,6 +1046,7 @@ fn startlockedm(gp: *mut G) {
     // SAFETY: gp is Runnable, locked to a parked M (in stoplockedm).
     unsafe {
         let lm = (*gp).lockedm;
+        SCHED.lock().nmidlelocked -= 1;
         let pp = releasep();
         (*lm).nextp = pp;
         (*lm).park.wakeup();
@@ -1259,6 +1261,7 @@ pub fn newproc(f: GoEntry, arg: *mut u8) -> *mut G {
         (*gp).goid = new_goid();
         (*gp).start_fn = f as usize;
         (*gp).start_arg = arg as usize;
+        (*gp).gopc = 0;
         (*gp).sig = 0;
         let hi = (*gp).stack.hi;
         context::prepare(&mut (*gp).sched, hi, goroutine_start, gp as usize);
@@ -1840,7 +1843,18 @@ pub unsafe extern "C" fn rgo_poll(g: *mut G) {
 /// `g` is the running goroutine; `f` must be callable as `f(newg, arg)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_newproc(_g: *mut G, f: GoEntry, arg: *mut u8) {
-    newproc(f, arg);
+    // The creating Go frame: the first one above us.
+    let mut gopc = 0;
+    // SAFETY: our frame is on the running goroutine's stack.
+    unsafe {
+        crate::symtab::for_each_frame(getg(), crate::symtab::frame_pointer(), |ret| {
+            gopc = ret;
+            false
+        })
+    };
+    let gp = newproc(f, arg);
+    // SAFETY: gp is a live G; gopc is only read by tracebacks.
+    unsafe { (*gp).gopc = gopc };
 }
 
 /// runtime.Gosched.

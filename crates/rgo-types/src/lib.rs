@@ -11,7 +11,9 @@ pub mod objects;
 pub mod types;
 pub mod universe;
 
-pub use check::{check_package, check_package_with, expr_string, Importer};
+pub use check::{
+    check_package, check_package_with, check_packages, expr_string, Importer, PackageFiles,
+};
 pub use constant::ConstValue;
 pub use info::{
     Info, Initializer, Instance, Mode, Package, Selection, SelectionKind, TypeAndValue,

@@ -22,6 +22,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         dots: bool,
         ty: TypeId,
     ) -> R<Val> {
+        self.set_pos(e.pos);
         let ftv = self
             .cx
             .tv(fun.id)
@@ -400,6 +401,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         match &fun.kind {
             ExprKind::Paren(x) => self.callee_obj(x),
             ExprKind::Name(_) => self.cx.info.uses.get(&fun.id).copied(),
+            ExprKind::Selector(..) => self.qualified(fun),
             ExprKind::Index(x, _) => self
                 .callee_obj(x)
                 .filter(|&o| matches!(self.cx.pkg.obj(o).kind, ObjKind::Func { recv: None })),

@@ -91,6 +91,17 @@ pub(crate) fn lower_thunk<M: Module>(
         ops.push((a, v));
     }
     match th.callee {
+        ThunkCallee::Builtin(Builtin::Recover) => {
+            let fp = ops[0].1[0];
+            // The recovered value (an interface{}) is discarded.
+            let slot = f.b.create_sized_stack_slot(StackSlotData::new(
+                cranelift_codegen::ir::StackSlotKind::ExplicitSlot,
+                16,
+                3,
+            ));
+            let out = f.b.ins().stack_addr(I64, slot, 0);
+            f.call_rt(rt::GORECOVER, &[g, fp, out])?;
+        }
         ThunkCallee::Builtin(bi) => {
             f.builtin_values(bi, ops, Pos(0))?;
         }
@@ -167,6 +178,18 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     ) =>
                 {
                     b
+                }
+                // `defer recover()` recovers as if this function called recover() when the
+                // deferred call runs: the thunk passes this activation's frame pointer.
+                Some(ObjKind::Builtin(Builtin::Recover)) if what == "defer" => {
+                    let fp = self.b.ins().get_frame_pointer(I64);
+                    return self.store_thunk_block(
+                        ThunkCallee::Builtin(Builtin::Recover),
+                        vec![rgo_types::basic::UINTPTR],
+                        None,
+                        vec![vec![fp]],
+                        call.pos,
+                    );
                 }
                 _ => return Err(self.unsupported(call.pos, &format!("{what} with this builtin"))),
             };

@@ -26,6 +26,12 @@ pub(crate) struct FuncInfo<'a> {
     pub captures: HashMap<NodeId, Vec<ObjId>>,
     /// The function literals, outermost first.
     pub lits: Vec<&'a Expr>,
+    /// For each literal, the index in `lits` of the literal it is nested in (if any).
+    pub lit_parents: Vec<Option<usize>>,
+    /// Package-level functions (not methods) named in the code, plainly or qualified.
+    pub funcs: HashSet<ObjId>,
+    /// Types of the code's expressions and declared names.
+    pub types: HashSet<rgo_types::TypeId>,
 }
 
 struct Walker<'a, 'p> {
@@ -52,6 +58,9 @@ pub(crate) fn analyze<'a>(
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            lit_parents: Vec::new(),
+            funcs: HashSet::new(),
+            types: HashSet::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -74,6 +83,9 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) ->
             heap: HashSet::new(),
             captures: HashMap::new(),
             lits: Vec::new(),
+            lit_parents: Vec::new(),
+            funcs: HashSet::new(),
+            types: HashSet::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -92,6 +104,7 @@ impl<'a, 'p> Walker<'a, 'p> {
     fn def(&mut self, id: NodeId) {
         if let Some(&o) = self.ti.defs.get(&id) {
             self.owner.insert(o, self.stack.len());
+            self.info.types.insert(self.pkg.obj(o).typ);
         }
     }
 
@@ -123,6 +136,9 @@ impl<'a, 'p> Walker<'a, 'p> {
         let Some(&o) = self.ti.uses.get(&id) else {
             return;
         };
+        if matches!(self.pkg.obj(o).kind, ObjKind::Func { recv: None }) {
+            self.info.funcs.insert(o);
+        }
         if !self.is_local_var(o) {
             return;
         }
@@ -324,6 +340,9 @@ impl<'a, 'p> Walker<'a, 'p> {
     }
 
     fn expr(&mut self, e: &'a Expr) {
+        if let Some(tv) = self.tv(e.id) {
+            self.info.types.insert(tv.typ);
+        }
         match &e.kind {
             ExprKind::Name(_) => self.use_name(e.id),
             ExprKind::Bad | ExprKind::BasicLit { .. } => {}
@@ -336,14 +355,21 @@ impl<'a, 'p> Walker<'a, 'p> {
                 self.expr(v);
             }
             ExprKind::FuncLit { sig, body } => {
+                let parent = self
+                    .stack
+                    .last()
+                    .and_then(|p| self.info.lits.iter().position(|l| l.id == *p));
                 self.info.lits.push(e);
+                self.info.lit_parents.push(parent);
                 self.stack.push(e.id);
                 self.sig(sig);
                 self.block(body);
                 self.stack.pop();
             }
             ExprKind::Paren(x) | ExprKind::Star(x) => self.expr(x),
-            ExprKind::Selector(x, _) => {
+            ExprKind::Selector(x, name) => {
+                // A qualified identifier names another package's object.
+                self.use_name(name.id);
                 if let Some(sel) = self.ti.selections.get(&e.id) {
                     let ptr_recv = matches!(
                         self.pkg.obj(sel.obj).kind,

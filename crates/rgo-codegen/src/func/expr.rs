@@ -28,12 +28,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::Name(_) => {
                 let obj = self.cx.info.uses.get(&e.id).copied();
                 let obj = obj.ok_or_else(|| self.err(e.pos, "unresolved name"))?;
-                match self.cx.pkg.obj(obj).kind {
-                    ObjKind::Var(_) => self.read_var(obj, e.pos),
-                    ObjKind::Nil => Ok(self.zero_value(tv.typ)),
-                    ObjKind::Func { recv: None } => self.func_value(obj, e.pos),
-                    _ => Err(self.unsupported(e.pos, "this use of a name")),
-                }
+                self.name_value(obj, tv.typ, e.pos)
             }
             ExprKind::FuncLit { .. } => self.closure(e),
             ExprKind::CompositeLit { .. } => self.composite(e, tv.typ, false),
@@ -70,7 +65,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                         self.method_value(e, &sel, tv.typ)
                     }
                     Some(sel) => self.method_expr(e, &sel),
-                    None => Err(self.unsupported(e.pos, "this selector")),
+                    None => match self.qualified(e) {
+                        Some(obj) => self.name_value(obj, tv.typ, e.pos),
+                        None => Err(self.unsupported(e.pos, "this selector")),
+                    },
                 }
             }
             ExprKind::Index(..) if self.callee_obj(e).is_some() => {
@@ -110,6 +108,16 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
     }
 
+    /// The value of a variable or function named by `obj` (a plain or qualified name).
+    fn name_value(&mut self, obj: ObjId, ty: TypeId, pos: Pos) -> R<Val> {
+        match self.cx.pkg.obj(obj).kind {
+            ObjKind::Var(_) => self.read_var(obj, pos),
+            ObjKind::Nil => Ok(self.zero_value(ty)),
+            ObjKind::Func { recv: None } => self.func_value(obj, pos),
+            _ => Err(self.unsupported(pos, "this use of a name")),
+        }
+    }
+
     /// The address of an addressable expression, or of the memory holding a memory-typed
     /// value.
     pub(super) fn place(&mut self, e: &Expr) -> R<Value> {
@@ -135,6 +143,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     Some(sel) if sel.kind == SelectionKind::FieldVal => {
                         Ok(self.field_addr(x, &sel.index)?.0)
                     }
+                    None => match self.qualified(e).and_then(|o| self.var_addr(o)) {
+                        Some(a) => Ok(a),
+                        None => self.spill(e),
+                    },
                     _ => self.spill(e),
                 }
             }
@@ -361,6 +373,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let fid = self.cx.lit_funcs.get(&e.id).copied();
         let fid = fid.ok_or_else(|| self.err(e.pos, "internal compiler error: unknown literal"))?;
         let caps = self.captures.get(&e.id).cloned().unwrap_or_default();
+        if caps.is_empty() {
+            // Nothing captured: one static closure object, as gc makes (no allocation).
+            let data = self.cx.funcval_data(fid).map_err(|m| self.err(e.pos, m))?;
+            let gv = self.cx.module.declare_data_in_func(data, self.b.func);
+            return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
+        }
         let size = self.b.ins().iconst(I64, 8 * (caps.len() as i64 + 1));
         let align = self.b.ins().iconst(I64, 8);
         let g = self.g;

@@ -42,6 +42,8 @@ mod expr;
 mod iface;
 mod maps;
 pub(crate) mod methval;
+pub(crate) mod native;
+pub(crate) mod pcln;
 mod stmt;
 
 type R<T> = Result<T, CgError>;
@@ -275,6 +277,7 @@ pub(crate) fn lower_function<M: Module>(
 
     f.block(&block.stmts)?;
     if !f.is_terminated() {
+        f.set_pos(block.rbrace);
         if f.result_types.is_empty() || f.named_results.is_some() {
             f.ret(vec![])?;
         } else {
@@ -309,6 +312,7 @@ pub(crate) fn lower_entry<M: Module>(
     init_funcs: &[FuncId],
     main: FuncId,
     unwind: Option<(cranelift_module::DataId, usize)>,
+    functab: Option<(cranelift_module::DataId, usize)>,
 ) -> R<FuncId> {
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
@@ -329,6 +333,9 @@ pub(crate) fn lower_entry<M: Module>(
     let g = b.block_params(entry)[0];
     let closure = b.ins().iconst(I64, 0);
     let mut f = FnLower::bare(cx, b, g, closure);
+    if let Some(table) = functab {
+        crate::func::pcln::register_functab(&mut f, table)?;
+    }
     if let Some((table, n)) = unwind {
         let gv = f.cx.module.declare_data_in_func(table, f.b.func);
         let addr = f.b.ins().symbol_value(I64, gv);

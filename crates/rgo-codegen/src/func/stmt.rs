@@ -35,6 +35,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     pub(super) fn stmt(&mut self, s: &Stmt) -> R<()> {
+        self.set_pos(s.pos);
         match &s.kind {
             StmtKind::Empty => Ok(()),
             StmtKind::Block(b) => self.block(&b.stmts),
@@ -331,6 +332,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// Resolves the operands of an assignment target: a variable, or an address.
     pub(super) fn lvalue(&mut self, x: &Expr) -> R<Lvalue> {
+        if let Some(o) = self.qualified(x) {
+            return Ok(Lvalue::Var(o));
+        }
         match &x.kind {
             ExprKind::Paren(inner) => self.lvalue(inner),
             ExprKind::Name(n) if n == "_" => Ok(Lvalue::Blank),

@@ -364,10 +364,10 @@ impl Name {
     }
 }
 
-/// The descriptor `recover` gives the runtime's own panic values (run-time errors and
-/// messages): a string-kinded type named `runtime.Error` whose data word points at the
-/// error's text. Until the runtime's error types carry method tables, this is what lets
-/// `recover()` report such panics as non-nil values.
+/// The fallback descriptor `recover` gives the runtime's own panic values (run-time
+/// errors and messages) when package runtime registered none (see
+/// [`register_runtime_error_type`]): a string-kinded type named `runtime.Error` whose data
+/// word points at the error's text.
 #[repr(C)]
 struct StaticType {
     typ: Type,
@@ -395,7 +395,25 @@ static RUNTIME_ERROR: StaticType = StaticType {
     name: *b"\x01\x0druntime.Error",
 };
 
-/// See [`RUNTIME_ERROR`].
+/// The descriptor of package runtime's `errorString` (a string type with `Error` and
+/// `RuntimeError` methods), registered by the package's initialisation.
+static REGISTERED_ERROR: core::sync::atomic::AtomicPtr<Type> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Makes `t` the type of the runtime's own panic values, so that `recover()` returns
+/// real `runtime.Error` values. `t` must be a string-kinded descriptor that stays valid.
+pub fn register_runtime_error_type(t: *const Type) {
+    REGISTERED_ERROR.store(t as *mut Type, core::sync::atomic::Ordering::Release);
+}
+
+/// The descriptor of the runtime's own panic values: package runtime's `errorString`
+/// once registered, else [`RUNTIME_ERROR`]. Either way a string-kinded type whose data
+/// word points at the error's full text.
 pub fn runtime_error_type() -> *const Type {
-    &RUNTIME_ERROR.typ
+    let t = REGISTERED_ERROR.load(core::sync::atomic::Ordering::Acquire);
+    if t.is_null() {
+        &RUNTIME_ERROR.typ
+    } else {
+        t
+    }
 }

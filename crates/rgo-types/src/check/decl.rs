@@ -40,9 +40,13 @@ impl<'a> Checker<'a> {
                     }
                     self.imports.push((fi, o, imp.path.clone(), imp.path_pos));
                 } else {
-                    let res = match self.importer.as_mut() {
-                        Some(imp_) => imp_.import(&imp.path, &mut self.tt, &mut self.objects),
-                        None => Err("file not found".to_string()),
+                    let res = if self.checked.contains(&imp.path) {
+                        Ok((String::new(), self.pkg_scopes[&imp.path].clone()))
+                    } else {
+                        match self.importer.as_mut() {
+                            Some(imp_) => imp_.import(&imp.path, &mut self.tt, &mut self.objects),
+                            None => Err("file not found".to_string()),
+                        }
                     };
                     while self.extra.len() < self.objects.len() {
                         self.extra.push(super::ObjExtra {
@@ -61,10 +65,18 @@ impl<'a> Checker<'a> {
                                 ObjKind::PkgName(imp.path.clone()),
                                 basic::INVALID,
                             );
-                            self.pkg_scopes.insert(imp.path.clone(), scope);
-                            if name != "_" {
+                            if name == "." {
+                                // A dot import declares the package's exported names in
+                                // the file scope.
+                                for (n, &u) in &scope {
+                                    if self.objects[u.0 as usize].is_exported() {
+                                        self.scopes[fs].names.insert(n.clone(), u);
+                                    }
+                                }
+                            } else if name != "_" {
                                 self.declare(fs, imp.local_name.as_ref().map(|n| n.id), o);
                             }
+                            self.pkg_scopes.insert(imp.path.clone(), scope);
                             self.imports.push((fi, o, imp.path.clone(), imp.path_pos));
                         }
                         Err(e) => {
@@ -901,6 +913,18 @@ impl<'a> Checker<'a> {
         for (fi, o, path, _pos) in self.imports.clone() {
             if self.extra[o.0 as usize].used {
                 continue;
+            }
+            if self.obj(o).name == "." {
+                // Used when any name it brought into the file scope was.
+                let scope = if path == "unsafe" {
+                    self.unsafe_scope.clone()
+                } else {
+                    self.pkg_scopes.get(&path).cloned().unwrap_or_default()
+                };
+                let used = self.dot_used.borrow();
+                if scope.values().any(|&u| used.contains(&(fi, u))) {
+                    continue;
+                }
             }
             let name = self.obj(o).name.clone();
             let last = path.rsplit('/').next().unwrap_or(&path).to_string();

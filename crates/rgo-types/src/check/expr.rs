@@ -1279,7 +1279,7 @@ impl<'a> Checker<'a> {
                     if !sel.name.chars().next().is_some_and(|c| c.is_uppercase()) {
                         self.error(
                             sel.pos,
-                            format!("name {} not exported by package {}", sel.name, pn),
+                            format!("{} not exported by package {}", sel.name, pn),
                         );
                         return Operand::invalid(ex);
                     }
@@ -1465,11 +1465,29 @@ impl<'a> Checker<'a> {
                         self.type_string(x.typ)
                     )
                 } else {
+                    // types2 points out a selector that differs only in its first letter's
+                    // case (e.g. an unexported field of another package).
+                    let mut chars = sel.name.chars();
+                    let other = match chars.next() {
+                        Some(c) if c.is_uppercase() => c.to_lowercase().chain(chars).collect(),
+                        Some(c) => c.to_uppercase().chain(chars).collect(),
+                        None => String::new(),
+                    };
+                    let hint = if !other.is_empty()
+                        && matches!(
+                            self.lookup_field_or_method(x.typ, &other),
+                            LookupResult::Field { .. } | LookupResult::Method { .. }
+                        ) {
+                        format!(", but does have {other}")
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "{} undefined (type {} has no field or method {})",
+                        "{} undefined (type {} has no field or method {}{})",
                         expr_string(e),
                         self.type_string(x.typ),
-                        sel.name
+                        sel.name,
+                        hint
                     )
                 };
                 self.error(sel.pos, what);

@@ -58,6 +58,12 @@ impl Checker<'_> {
         o
     }
 
+    /// Whether a field or method `name` declared in package `pkg` can be selected here:
+    /// unexported names only from their own package.
+    fn visible(&self, name: &str, pkg: &str) -> bool {
+        pkg.is_empty() || pkg == self.path || name.chars().next().is_some_and(|c| c.is_uppercase())
+    }
+
     pub fn lookup_field_or_method(&mut self, t: TypeId, name: &str) -> LookupResult {
         if name == "_" {
             return LookupResult::NotFound;
@@ -84,7 +90,10 @@ impl Checker<'_> {
                     let is_iface = matches!(self.tt.under(typ), Type::Interface(_));
                     let methods = self.tt.named(typ).methods.clone();
                     for (i, m) in methods.iter().enumerate() {
-                        if !is_iface && self.obj(*m).name == name {
+                        if !is_iface
+                            && self.obj(*m).name == name
+                            && self.visible(name, &self.obj(*m).pkg)
+                        {
                             count += 1;
                             let mut p = path.clone();
                             p.push(i);
@@ -100,7 +109,7 @@ impl Checker<'_> {
                 match self.tt.get(u).clone() {
                     Type::Struct(fields) => {
                         for (i, f) in fields.iter().enumerate() {
-                            if f.name == name {
+                            if f.name == name && self.visible(name, &f.pkg) {
                                 count += 1;
                                 let mut p = path.clone();
                                 p.push(i);
@@ -127,7 +136,7 @@ impl Checker<'_> {
                         // Methods of a pointer to an interface are not accessible.
                         if !(ptr && path.is_empty()) => {
                             for (i, m) in it.methods.iter().enumerate() {
-                                if m.name == name {
+                                if m.name == name && self.visible(name, &m.pkg) {
                                     count += 1;
                                     let mut p = path.clone();
                                     p.push(i);

@@ -191,6 +191,12 @@ pub(crate) struct Checker<'a> {
     pub func_tparams: HashMap<ObjId, Vec<TypeId>>,
     /// Named types whose RHS named type had no underlying type yet: (named, rhs).
     pub pending_underlying: Vec<(TypeId, TypeId)>,
+    /// Packages checked earlier into these tables (see [`check_packages`]): their imports
+    /// resolve to their scopes in `pkg_scopes`, not through the importer.
+    pub checked: std::collections::HashSet<String>,
+    /// Objects of dot-imported packages found through a file scope: (file, object), for
+    /// the unused-import check.
+    pub dot_used: std::cell::RefCell<std::collections::HashSet<(usize, ObjId)>>,
     /// Instances of generic types created before their generic type's underlying type was
     /// known: (instance, generic).
     pub pending_instances: Vec<(TypeId, TypeId)>,
@@ -238,6 +244,59 @@ pub fn check_package_with<'a>(
     let scope = c.scopes[c.pkg_scope].names.clone();
     Ok(Package {
         path: path.to_string(),
+        types: c.tt,
+        objects: c.objects,
+        info: c.info,
+        scope,
+        instances: c.done_instances,
+        named_instances: c.named_instances,
+    })
+}
+
+/// One package of a multi-package check: its import path and its files.
+pub type PackageFiles<'a> = (&'a str, &'a [(&'a SourceFile, &'a ast::File)]);
+
+/// Type-checks several packages into **one** type table, object list and `Info`, in the
+/// order given (dependencies first): each package sees the earlier ones as imports by
+/// path, so a type declared in one is the same `TypeId` in all, and later stages can
+/// compile every package from the one [`Package`] (whose `scope` is the last package's).
+/// File indices are global: package `i`'s files are numbered after those of packages
+/// `0..i` (in objects and in errors). Node ids must be unique across all files. Errors
+/// stop the check after the package that has them.
+#[allow(clippy::result_large_err)]
+pub fn check_packages<'a>(
+    pkgs: &[PackageFiles<'a>],
+    importer: Option<&'a mut dyn Importer>,
+) -> Result<Package, Vec<(usize, Error)>> {
+    let Some(&(first, first_files)) = pkgs.first() else {
+        return check_package_with("main", &[], importer);
+    };
+    let mut c = Checker::new(first, first_files);
+    c.importer = importer;
+    let mut base = 0;
+    for (i, &(path, files)) in pkgs.iter().enumerate() {
+        if i > 0 {
+            c.start_package(path, files);
+        }
+        let first_obj = c.objects.len();
+        c.run();
+        if !c.errors.is_empty() {
+            let errs = finish_errors(std::mem::take(&mut c.errors), files);
+            return Err(errs.into_iter().map(|(f, e)| (f + base, e)).collect());
+        }
+        for o in &mut c.objects[first_obj..] {
+            if o.file != u32::MAX {
+                o.file += base as u32;
+            }
+        }
+        base += files.len();
+        let scope = c.scopes[c.pkg_scope].names.clone();
+        c.pkg_scopes.insert(path.to_string(), scope);
+        c.checked.insert(path.to_string());
+    }
+    let scope = c.scopes[c.pkg_scope].names.clone();
+    Ok(Package {
+        path: c.path.clone(),
         types: c.tt,
         objects: c.objects,
         info: c.info,
@@ -312,6 +371,8 @@ impl<'a> Checker<'a> {
             instances: HashMap::new(),
             func_tparams: HashMap::new(),
             pending_underlying: Vec::new(),
+            checked: Default::default(),
+            dot_used: Default::default(),
             pending_instances: Vec::new(),
             func_insts: HashMap::new(),
             inst_origin: HashMap::new(),
@@ -327,6 +388,28 @@ impl<'a> Checker<'a> {
         c.pkg_scope = c.new_scope(Some(c.universe), false);
         c.scope = c.pkg_scope;
         c
+    }
+
+    /// Resets the per-package state to check another package into the same tables (the
+    /// universe, types, objects, `Info` and earlier packages' scopes stay).
+    fn start_package(&mut self, path: &str, files: &'a [(&'a SourceFile, &'a ast::File)]) {
+        self.path = path.to_string();
+        self.files = files;
+        self.file = 0;
+        self.pkg_scope = self.new_scope(Some(self.universe), false);
+        self.scope = self.pkg_scope;
+        self.file_scopes.clear();
+        self.obj_path.clear();
+        self.iota = None;
+        self.func = None;
+        self.decl_obj = None;
+        self.delayed.clear();
+        self.imports.clear();
+        self.funcs.clear();
+        self.locals.clear();
+        self.pkg_order.clear();
+        self.var_decls.clear();
+        self.delayed_keys.clear();
     }
 
     fn run(&mut self) {
@@ -451,6 +534,9 @@ impl<'a> Checker<'a> {
             if id == self.pkg_scope {
                 if let Some(&fs) = self.file_scopes.get(self.file) {
                     if let Some(&o) = self.scopes[fs].names.get(name) {
+                        if !matches!(self.obj(o).kind, ObjKind::PkgName(_)) {
+                            self.dot_used.borrow_mut().insert((self.file, o));
+                        }
                         return Some(o);
                     }
                 }
