@@ -56,8 +56,11 @@ func GC()
 // Breakpoint executes a breakpoint trap.
 func Breakpoint()
 
-// SetFinalizer sets the finalizer associated with obj. rgo's collector does not run
-// finalizers yet: the call checks nothing and the finalizer never runs.
+// SetFinalizer sets the finalizer associated with obj: when the collector finds obj
+// unreachable, it queues finalizer(obj) to run on the finalizer goroutine and keeps obj
+// until then. A nil finalizer clears obj's. Direct calls are compiled to a runtime entry
+// that also receives a caller for the finalizer's func type (see the runtime's
+// mem/mfinal.rs); this body-less function serves calls through func values.
 func SetFinalizer(obj any, finalizer any)
 
 // GOROOT returns the root of the Go tree: $GOROOT if set, else the one rgo reads.

@@ -184,6 +184,13 @@ pub mod entry {
     /// belongs to that source line (of `file`). `flags` bit 0: the function takes
     /// arguments (a receiver or parameters).
     pub const REGISTER_FUNCTAB: &str = "rgo_register_functab";
+    /// `fn(g, objtyp, obj, fintyp, fin, thunk)`: a direct call of `runtime.SetFinalizer(obj,
+    /// fin)` (both arguments as `interface{}` parts). `thunk` is 0 or a C-convention
+    /// function `fn(g, fv, a0, a1)` the call site made for the finalizer argument's static
+    /// func type, whose one parameter is a pointer or an interface: it calls the func
+    /// value `fv` with that parameter's parts `a0` (pointer) or `a0, a1` (interface:
+    /// type or itab, data), ignoring results.
+    pub const SETFINALIZER: &str = "rgo_setfinalizer";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -285,6 +292,7 @@ pub mod entry {
         GOPANIC,
         REGISTER_UNWIND,
         REGISTER_FUNCTAB,
+        SETFINALIZER,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

@@ -28,6 +28,7 @@ const TABLE: &[Sig] = &[
     (e::GOPANIC, PPP, N),
     (e::REGISTER_UNWIND, PPP, N),
     (e::REGISTER_FUNCTAB, PPP, N),
+    (e::SETFINALIZER, &[I64, I64, I64, I64, I64, I64], N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),

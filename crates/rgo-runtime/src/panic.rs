@@ -585,7 +585,7 @@ pub fn fatal_deadlock(msg: &str) -> ! {
     print_str(msg);
     print_str("\n");
     crate::g::for_each_g(|g| {
-        if g.goid == 0 {
+        if g.goid == 0 || crate::mem::mfinal::is_system_goroutine(g) {
             return;
         }
         match GStatus::from_u32(g.status()) {

@@ -4,11 +4,10 @@
 //! their arguments as that rule lays them out: `g` first, an out buffer for results other
 //! than one single-part value, then the parameters' parts.
 //!
-//! Most forward to the mechanism's own module (scheduler, collector, symbol table). Two
-//! are honest placeholders until their mechanism exists: `SetFinalizer` (the collector has
-//! no finalizers: the finalizer never runs) and `GC` before the scheduler has wired the
-//! collector in (without its hooks a collection could not see other goroutines' stacks,
-//! so it does nothing).
+//! Most forward to the mechanism's own module (scheduler, collector, symbol table). One
+//! is an honest placeholder: `GC` before the scheduler has wired the collector in
+//! (without its hooks a collection could not see other goroutines' stacks, so it does
+//! nothing).
 
 use crate::g::{getg, G};
 use crate::panic::{Panic, PanicValue};
@@ -96,6 +95,11 @@ pub extern "C" fn rgo_runtime_KeepAlive(_g: *mut G, typ: *const u8, data: *const
 pub extern "C" fn rgo_runtime_GC(g: *mut G) {
     if crate::mem::world::hooks_installed() {
         crate::mem::rgo_gc(g);
+        // Let the finalizers this collection queued run before returning (gc's caller
+        // parks while the collection runs, which gives the finalizer goroutine its turn).
+        if crate::mem::mfinal::have_queued() {
+            crate::proc::gosched();
+        }
     }
 }
 
@@ -120,15 +124,30 @@ pub extern "C" fn rgo_runtime_Breakpoint(_g: *mut G) {
     unsafe { core::arch::asm!("int3") };
 }
 
-/// runtime.SetFinalizer: the collector runs no finalizers yet (see the module header).
+/// runtime.SetFinalizer reached through its Go function (a func value of SetFinalizer):
+/// without the call site's thunk (direct calls use `rgo_setfinalizer`, see mem/mfinal.rs).
+///
+/// # Safety
+/// `g` is the running goroutine; the arguments are two interface values.
 #[no_mangle]
-pub extern "C" fn rgo_runtime_SetFinalizer(
-    _g: *mut G,
-    _obj_typ: *const u8,
-    _obj: *const u8,
-    _fin_typ: *const u8,
-    _fin: *const u8,
+pub unsafe extern "C" fn rgo_runtime_SetFinalizer(
+    g: *mut G,
+    obj_typ: *const u8,
+    obj: *const u8,
+    fin_typ: *const u8,
+    fin: *const u8,
 ) {
+    // SAFETY: by contract.
+    unsafe {
+        crate::mem::mfinal::set_finalizer(
+            g,
+            obj_typ.cast(),
+            obj as usize,
+            fin_typ.cast(),
+            fin as usize,
+            0,
+        )
+    }
 }
 
 /// `gogetenv(key string) string`: writes the variable's value (or "") to `out`.

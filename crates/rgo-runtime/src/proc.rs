@@ -272,9 +272,10 @@ pub fn ncpu() -> usize {
     }
 }
 
-/// Live goroutines (runtime.NumGoroutine).
+/// Live goroutines (runtime.NumGoroutine); as in gc, the finalizer goroutine does not
+/// count.
 pub fn num_goroutine() -> i64 {
-    NGOROUTINES.load(Ordering::Relaxed)
+    NGOROUTINES.load(Ordering::Relaxed) - crate::mem::mfinal::system_goroutines()
 }
 
 /// A cheap per-M random number (Go's fastrand).
@@ -1627,7 +1628,7 @@ fn checkdead(s: &mut SchedInner) {
     let mut waiting = 0;
     let mut runnable = false;
     for_each_g(|g| {
-        if g.goid == 0 {
+        if g.goid == 0 || crate::mem::mfinal::is_system_goroutine(g) {
             return;
         }
         match GStatus::from_u32(g.status()) {

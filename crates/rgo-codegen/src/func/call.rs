@@ -40,6 +40,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             _ => {}
         }
         let fun_ty = self.type_of(fun)?;
+        if args.len() == 2 && self.is_set_finalizer(self.callee_obj(fun)) {
+            self.set_finalizer_call(fun_ty, args)?;
+            return Ok(vec![]);
+        }
         let sig = match self.types().under(fun_ty) {
             Type::Signature(sig) => sig.clone(),
             _ => return Err(self.err(fun.pos, "internal compiler error: callee is not a function")),
@@ -373,7 +377,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         Ok(vec![ptr, new_len, cap])
     }
 
-    /// A new slice of type `slice_ty` holding the values of `elems` (nil when empty).
+    /// A new slice of type `slice_ty` holding the values of `elems` (nil when empty): the
+    /// implicit slice of a variadic call.
+    ///
+    /// A `...uintptr` slice is allocated as pointer memory, so that a pointer converted
+    /// to `uintptr` in a call's arguments keeps its object alive for the call, as gc's
+    /// `//go:uintptrescapes` arguments do (non-variadic arguments are on the stack, which
+    /// is scanned conservatively; test/fixedbugs/issue24491a.go).
     pub(super) fn slice_of(&mut self, slice_ty: TypeId, elems: &[Expr]) -> R<Val> {
         let elem_ty = match self.types().under(slice_ty) {
             Type::Slice(e) => *e,
@@ -385,7 +395,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         let l = crate::layout::layout(self.types(), elem_ty);
         let n = elems.len() as i64;
-        let ptr = self.heap_alloc_array(elem_ty, n as u64)?;
+        let alloc_ty = if self.kind_of(elem_ty) == Some(BasicKind::Uintptr) {
+            rgo_types::basic::UNSAFE_POINTER
+        } else {
+            elem_ty
+        };
+        let ptr = self.heap_alloc_array(alloc_ty, n as u64)?;
         for (i, e) in elems.iter().enumerate() {
             let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);

@@ -44,6 +44,8 @@ pub(crate) enum ThunkCallee {
     Value(TypeId),
     /// A builtin applied to the stored operands.
     Builtin(Builtin),
+    /// Not a `go`/`defer` thunk: a finalizer thunk for this func type (`finalizer.rs`).
+    Finalizer(TypeId),
 }
 
 /// Offsets of each argument in a thunk's block: the callee word at 0, then the arguments
@@ -67,6 +69,9 @@ pub(crate) fn lower_thunk<M: Module>(
     fctx: &mut FunctionBuilderContext,
     th: &Thunk,
 ) -> Result<(), CgError> {
+    if let ThunkCallee::Finalizer(sig_ty) = th.callee {
+        return super::finalizer::lower_fin_thunk(cx, ctx, fctx, th.id, sig_ty);
+    }
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
     sig.params.push(AbiParam::new(I64));
@@ -105,6 +110,7 @@ pub(crate) fn lower_thunk<M: Module>(
         ThunkCallee::Builtin(bi) => {
             f.builtin_values(bi, ops, Pos(0))?;
         }
+        ThunkCallee::Finalizer(_) => unreachable!("lowered by lower_fin_thunk"),
         ThunkCallee::Direct(_, sig_ty) | ThunkCallee::Value(sig_ty) => {
             let results = match f.types().under(sig_ty) {
                 Type::Signature(s) => s.results.clone(),
@@ -582,9 +588,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 impl<M: Module> Ctx<'_, M> {
     /// Declares a new thunk function and queues it for lowering.
     pub(crate) fn new_thunk(&mut self, mut th: Thunk) -> Result<FuncId, String> {
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.push(AbiParam::new(I64));
-        sig.params.push(AbiParam::new(I64));
+        let sig = if let ThunkCallee::Finalizer(_) = th.callee {
+            super::finalizer::thunk_signature()
+        } else {
+            let mut sig = Signature::new(CallConv::SystemV);
+            sig.params.push(AbiParam::new(I64));
+            sig.params.push(AbiParam::new(I64));
+            sig
+        };
         let id = self
             .module
             .declare_anonymous_function(&sig)

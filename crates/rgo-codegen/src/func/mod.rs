@@ -39,6 +39,7 @@ mod call;
 pub(crate) mod conc;
 pub(crate) mod escape;
 mod expr;
+mod finalizer;
 mod iface;
 mod maps;
 pub(crate) mod methval;

@@ -12,7 +12,8 @@
 //!    OS thread parked when idle) drain the grey queue while mutators run; allocating
 //!    goroutines assist in proportion to their allocation (pacer.rs).
 //! 4. **Mark termination (STW)** — stop the workers, shade the mcaches' tiny blocks, drain
-//!    what the barrier produced last, optionally verify (checkmark), turn the barrier
+//!    what the barrier produced last, queue the finalizers of unreachable objects and
+//!    keep those objects (mfinal.rs), optionally verify (checkmark), turn the barrier
 //!    off, set the next goal, advance sweepgen (every span becomes unswept) and flush the
 //!    mcaches, restart the world.
 //! 5. **Sweep** — lazily by allocation, and by the background sweeper thread.
@@ -290,6 +291,7 @@ pub fn mark_termination() {
         gcw.flush();
     }
     mgcmark::drain_all();
+    let fin_queued = super::mfinal::mark_termination();
     let stacks = mgcmark::STACK_SCAN.load(Ordering::Relaxed);
     let globals = mgcmark::GLOBALS_SCAN.load(Ordering::Relaxed);
     if super::debug().gccheckmark {
@@ -332,6 +334,9 @@ pub fn mark_termination() {
         Ordering::Relaxed,
     );
     world::start();
+    if fin_queued {
+        super::mfinal::wake_fing();
+    }
     if super::debug().gctrace > 0 {
         let line = format_trace(&TraceLine {
             num: n,

@@ -342,6 +342,7 @@ pub fn mark_roots(gcw: &mut GcWork) {
     }
     gcw.scanned += gbytes;
     GLOBALS_SCAN.fetch_add(gbytes, Ordering::Relaxed);
+    super::mfinal::mark_roots(gcw);
     let scanners: Vec<RootScanner> = ROOT_SCANNERS.lock().clone();
     gcw.conservative = true;
     for f in scanners {

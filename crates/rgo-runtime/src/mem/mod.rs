@@ -12,6 +12,7 @@
 //! | [`mgcmark`]     | mgcmark.go, mgcwork   | grey queues, scanning, roots, assists, checkmark|
 //! | [`mgcsweep`]    | mgcsweep.go           | sweeping, background sweeper                    |
 //! | [`mbarrier`]    | mbarrier.go           | hybrid write barrier, typedmemmove              |
+//! | [`mfinal`]      | mfinal.go             | finalizer table, queue, finalizer goroutine     |
 //! | [`pacer`]       | mgcpacer.go           | GOGC, heap goal, trigger, assist ratio          |
 //! | [`mstats`]      | mstats.go             | counters, MemStats, the gctrace line            |
 //! | [`scavenge`]    | mgcscavenge.go        | returning idle pages to the OS                  |
@@ -26,6 +27,7 @@
 pub mod mbarrier;
 pub mod mcache;
 pub mod mcentral;
+pub mod mfinal;
 pub mod mgc;
 pub mod mgcmark;
 pub mod mgcsweep;

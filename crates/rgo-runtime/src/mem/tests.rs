@@ -362,6 +362,7 @@ fn child() {
         "nobarrier" => scenario_barrier(false),
         "pacer" => scenario_pacer(),
         "gogc_off" => scenario_gogc_off(),
+        "finalizers" => scenario_finalizers(),
         _ => panic!("unknown scenario {name}"),
     }
     println!("CHILD-OK");
@@ -404,6 +405,11 @@ fn checkmark_catches_a_missing_barrier() {
 #[test]
 fn pacer_triggers_cycles_and_bounds_the_heap() {
     expect_ok("pacer", &[]);
+}
+
+#[test]
+fn finalizers_keep_their_objects_and_queue_in_dependency_order() {
+    expect_ok("finalizers", &[("GODEBUG", "gccheckmark=1,clobberfree=1")]);
 }
 
 #[test]
@@ -524,6 +530,95 @@ fn hang_list(a: usize, t: *const u8, n: usize, base_val: usize) {
 fn scrub_stack() {
     let mut buf = [0usize; 4096];
     black_box(&mut buf);
+}
+
+/// Builds the finalizer scenario's objects and returns them disguised: live A, dead
+/// B → C, the func value, dead E → F.
+#[inline(never)]
+fn setup_finalizers(t: *const u8) -> [usize; 6] {
+    use super::mfinal::{add, Record};
+    let a = new_node(t, 1) as usize;
+    ROOTS[3].store(a, Ordering::Relaxed);
+    let b = new_node(t, 2);
+    let c = new_node(t, 3) as usize;
+    set(b, c);
+    let fv = new_node(t, 4) as usize;
+    let e = new_node(t, 5);
+    let f = new_node(t, 6) as usize;
+    set(e, f);
+    for (obj, thunk) in [(a, 10), (b as usize, 11), (e as usize, 12), (f, 13)] {
+        assert!(add(obj, Record { fv, thunk, tab: 0 }));
+    }
+    assert!(
+        !add(
+            a,
+            Record {
+                fv,
+                thunk: 99,
+                tab: 0
+            }
+        ),
+        "second record"
+    );
+    [!a, !(b as usize), !c, !fv, !(e as usize), !f]
+}
+
+fn scenario_finalizers() {
+    register_roots();
+    let t = node_type();
+    let objs = setup_finalizers(t);
+    scrub_stack();
+    rgo_gc(core::ptr::null_mut());
+    check_first_finalizer_cycle(objs);
+    // The queue entries were dropped (as if the finalizers ran): B, C, E go; F's turn.
+    scrub_stack();
+    rgo_gc(core::ptr::null_mut());
+    check_second_finalizer_cycle(objs);
+}
+
+/// A is reachable: its record stays. B is not: queued, and kept with what it reaches.
+/// E reaches F: only E is queued this cycle. Takes (and drops) the queue.
+#[inline(never)]
+fn check_first_finalizer_cycle([a, b, c, fv, e, f]: [usize; 6]) {
+    use super::mfinal::{lookup, take_queued};
+    assert!(lookup(!a).is_some(), "live object's record removed");
+    assert!(lookup(!b).is_none() && lookup(!e).is_none());
+    assert!(lookup(!f).is_some(), "F finalized before E");
+    let q = take_queued();
+    let mut objs: Vec<usize> = q.iter().map(|x| !x.obj).collect();
+    objs.sort();
+    let mut want = vec![b, e];
+    want.sort();
+    assert_eq!(objs, want);
+    for x in [b, c, e, f, fv] {
+        assert!(
+            find_object(!x).is_some(),
+            "finalizer object or referent freed"
+        );
+    }
+    // SAFETY: B and C are live nodes.
+    unsafe {
+        assert_eq!(*((!b) as *const usize).add(1), 2);
+        assert_eq!(*((!c) as *const usize).add(1), 3);
+    }
+    assert!(q.iter().all(|x| x.rec.fv == !fv));
+}
+
+#[inline(never)]
+fn check_second_finalizer_cycle([a, b, c, fv, e, f]: [usize; 6]) {
+    use super::mfinal::{lookup, take_queued};
+    assert!(lookup(!f).is_none(), "F not finalized after E was freed");
+    let q = take_queued();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].obj, !f);
+    assert_eq!(q[0].rec.thunk, 13);
+    for x in [b, c, e] {
+        assert!(
+            find_object(!x).is_none(),
+            "finalized garbage kept a second cycle"
+        );
+    }
+    assert!(find_object(!a).is_some() && find_object(!fv).is_some());
 }
 
 fn scenario_graph() {
