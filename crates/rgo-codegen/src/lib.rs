@@ -156,7 +156,12 @@ impl<'a, M: Module> Ctx<'a, M> {
         if let Some(&id) = self.rt.get(name) {
             return Ok(id);
         }
-        let sig = rt::make_signature(name, CallConv::SystemV);
+        let cc = if name == rgo_abi::entry::POLL_PRESERVE {
+            CallConv::PreserveAll
+        } else {
+            CallConv::SystemV
+        };
+        let sig = rt::make_signature(name, cc);
         let id = self
             .module
             .declare_function(name, Linkage::Import, &sig)
@@ -405,6 +410,31 @@ fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
         Some(t) => format!("{pkg}.(*{t}).{method}"),
         None => format!("{name}·deref"),
     }
+}
+
+/// The escape decisions `-gcflags=-m` reports for the functions of `files` (declared in
+/// package `main`): `(file index, position, message)`, in source order. Generic functions
+/// are reported once, from their generic body.
+pub fn escape_report(pkg: &Package, files: &[ast::File]) -> Vec<(usize, Pos, String)> {
+    let mut out = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        if file.package.name != "main" {
+            continue;
+        }
+        for d in &file.decls {
+            if let ast::Decl::Func(fd) = d {
+                if let Some(body) = &fd.body {
+                    let info =
+                        func::escape::analyze(pkg, &pkg.info, fd.recv.as_ref(), &fd.sig, body);
+                    for (pos, msg) in func::escape::report(pkg, &info) {
+                        out.push((fi, pos, msg));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(fi, pos, _)| (*fi, *pos));
+    out
 }
 
 /// Compiles the package into `module`: declares and defines every function, the package
