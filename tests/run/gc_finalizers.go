@@ -218,8 +218,32 @@ func makeCleared() {
 	}
 }
 
+var concRuns int
+
+func concurrentSetters() {
+	const workers, per = 4, 100
+	done := make(chan bool)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			for i := 0; i < per; i++ {
+				n := tree(2, w*per+i)
+				runtime.SetFinalizer(n, func(*Node) { concRuns++ })
+				churn(2)
+			}
+			done <- true
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		<-done
+	}
+	churn(100)
+	ok := waitFor(func() bool { return concRuns >= workers*per-16 })
+	println("concurrent setters: ran:", ok, "at most once:", concRuns <= workers*per)
+}
+
 func main() {
 	manyFinalizers()
+	concurrentSetters()
 	chain()
 	resurrection()
 	reachableObjects()
