@@ -241,8 +241,25 @@ func concurrentSetters() {
 	println("concurrent setters: ran:", ok, "at most once:", concRuns <= workers*per)
 }
 
+var goDeferSum int
+
+func makeGoDefer() {
+	t := &Node{id: 5}
+	defer runtime.SetFinalizer(t, func(n *Node) { goDeferSum += n.id })
+	u := &Node{id: 100}
+	go runtime.SetFinalizer(u, func(n *Node) { goDeferSum += n.id })
+}
+
+func goDefer() {
+	makeGoDefer()
+	churn(50)
+	ok := waitFor(func() bool { return goDeferSum == 105 })
+	println("go and defer SetFinalizer: ran:", ok)
+}
+
 func main() {
 	manyFinalizers()
+	goDefer()
 	concurrentSetters()
 	chain()
 	resurrection()

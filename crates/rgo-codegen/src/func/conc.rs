@@ -46,6 +46,8 @@ pub(crate) enum ThunkCallee {
     Builtin(Builtin),
     /// Not a `go`/`defer` thunk: a finalizer thunk for this func type (`finalizer.rs`).
     Finalizer(TypeId),
+    /// `runtime.SetFinalizer(obj, f)` with the finalizer thunk made at the statement.
+    SetFinalizer(Option<FuncId>),
 }
 
 /// Offsets of each argument in a thunk's block: the callee word at 0, then the arguments
@@ -111,6 +113,9 @@ pub(crate) fn lower_thunk<M: Module>(
             f.builtin_values(bi, ops, Pos(0))?;
         }
         ThunkCallee::Finalizer(_) => unreachable!("lowered by lower_fin_thunk"),
+        ThunkCallee::SetFinalizer(fin_thunk) => {
+            f.call_set_finalizer(&ops[0].1, &ops[1].1, fin_thunk)?;
+        }
         ThunkCallee::Direct(_, sig_ty) | ThunkCallee::Value(sig_ty) => {
             let results = match f.types().under(sig_ty) {
                 Type::Signature(s) => s.results.clone(),
@@ -240,7 +245,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let mut arg_vals: Vec<Val> = Vec::new();
         let mut fv = None;
         let obj = self.callee_obj(fun);
-        if let Some(o) =
+        if args.len() == 2 && self.is_set_finalizer(obj) {
+            callee = ThunkCallee::SetFinalizer(self.finalizer_thunk(&args[1])?);
+        } else if let Some(o) =
             obj.filter(|o| matches!(self.cx.pkg.obj(*o).kind, ObjKind::Func { recv: None }))
         {
             if let Some(&f) = self.cx.funcs.get(&o) {

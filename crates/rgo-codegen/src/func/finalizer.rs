@@ -5,9 +5,11 @@
 //!
 //! The thunk is `fn(g, fv, a0, a1)` (C convention): it calls the func value `fv` with its
 //! one parameter built from `a0` (a pointer) or `a0, a1` (an interface's two words), and
-//! drops the results. One thunk per call site; a finalizer whose static type is not such a
-//! func type (nil, an interface holding a func, a bad type the runtime will reject) gets
-//! none (0), and the runtime falls back on a thunk registered for the same type.
+//! drops the results. One thunk per call site (`go`/`defer runtime.SetFinalizer(...)`
+//! included: their `go`/`defer` thunk makes the same call); a finalizer whose static type
+//! is not such a func type (nil, an interface holding a func, a bad type the runtime will
+//! reject) gets none (0), and the runtime falls back on a thunk registered for the same
+//! type.
 
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, UserFuncName, Value};
@@ -47,18 +49,20 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
         };
         let obj = self.expr_as(&args[0], any)?;
-        let fin_ty = self.type_of(&args[1])?;
         let fin = self.expr_as(&args[1], any)?;
-        let thunk = match self.finalizer_thunk_type(fin_ty) {
-            Some(sig_ty) => {
-                let id = self
-                    .cx
-                    .new_thunk(Thunk {
-                        id: FuncId::from_u32(0),
-                        callee: ThunkCallee::Finalizer(sig_ty),
-                        args: vec![],
-                    })
-                    .map_err(|e| self.err(args[1].pos, e))?;
+        let thunk = self.finalizer_thunk(&args[1])?;
+        self.call_set_finalizer(&obj, &fin, thunk)
+    }
+
+    /// Calls `rgo_setfinalizer` with the two interface arguments and the finalizer thunk.
+    pub(super) fn call_set_finalizer(
+        &mut self,
+        obj: &[Value],
+        fin: &[Value],
+        thunk: Option<FuncId>,
+    ) -> R<()> {
+        let thunk = match thunk {
+            Some(id) => {
                 let r = self.func_ref(id);
                 self.b.ins().func_addr(I64, r)
             }
@@ -70,6 +74,23 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             &[g, obj[0], obj[1], fin[0], fin[1], thunk],
         )?;
         Ok(())
+    }
+
+    /// The finalizer thunk for the finalizer argument `fin` (see the module header).
+    pub(super) fn finalizer_thunk(&mut self, fin: &Expr) -> R<Option<FuncId>> {
+        let fin_ty = self.type_of(fin)?;
+        let Some(sig_ty) = self.finalizer_thunk_type(fin_ty) else {
+            return Ok(None);
+        };
+        let id = self
+            .cx
+            .new_thunk(Thunk {
+                id: FuncId::from_u32(0),
+                callee: ThunkCallee::Finalizer(sig_ty),
+                args: vec![],
+            })
+            .map_err(|e| self.err(fin.pos, e))?;
+        Ok(Some(id))
     }
 
     /// `ty` if it is a func type a finalizer thunk can call: exactly one parameter, a
