@@ -50,10 +50,10 @@ func sum(n *Node) int {
 	return s
 }
 
-var garbage [][]byte
-
-// churn allocates enough garbage to trigger several cycles at GOGC=5.
+// churn allocates enough garbage to trigger several cycles at GOGC=5. (Goroutines call
+// it concurrently: it keeps its garbage in a local.)
 func churn(n int) {
+	var garbage [][]byte
 	for i := 0; i < n; i++ {
 		garbage = append(garbage, make([]byte, 512))
 		if len(garbage) > 64 {

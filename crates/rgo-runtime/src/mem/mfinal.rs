@@ -19,9 +19,10 @@
 //!    survives until its finalizer has run, and is freed by a later cycle if the
 //!    finalizer did not resurrect it.
 //!
-//! The objects marked here are marked before the checkmark pass, whose roots include the
-//! queue: everything the pass can reach from them is already marked, so checkmark stays
-//! consistent.
+//! Checkmark runs just before this step: it verifies the collector's own marking, which
+//! this step would otherwise mask (a reachable object the marking lost would be queued
+//! and finalized instead of reported). Its roots include the queue and the records' func
+//! values, all marked at mark start (or allocated black since).
 //!
 //! ## Running
 //! One finalizer goroutine (gc's fing), created by the first `SetFinalizer`, takes queued

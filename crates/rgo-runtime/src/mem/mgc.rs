@@ -4,7 +4,8 @@
 //! 1. **Sweep termination** — finish sweeping the previous cycle's spans, stop the world.
 //! 2. **Mark start (STW)** — turn on the write barrier and allocate-black, scan the roots
 //!    (stacks and registers conservatively, globals precisely, runtime roots) into the
-//!    grey queue, restart the world. (gc scans stacks concurrently, one goroutine at a
+//!    grey queue, shade the mcaches' tiny blocks (allocation carves new objects from
+//!    them), restart the world. (gc scans stacks concurrently, one goroutine at a
 //!    time; with conservatively scanned stacks and no stack barriers, scanning them all
 //!    while stopped is the simple correct choice — the pause is proportional to live stack
 //!    bytes. Moving it out of the pause is future work.)
@@ -12,8 +13,8 @@
 //!    OS thread parked when idle) drain the grey queue while mutators run; allocating
 //!    goroutines assist in proportion to their allocation (pacer.rs).
 //! 4. **Mark termination (STW)** — stop the workers, shade the mcaches' tiny blocks, drain
-//!    what the barrier produced last, queue the finalizers of unreachable objects and
-//!    keep those objects (mfinal.rs), optionally verify (checkmark), turn the barrier
+//!    what the barrier produced last, optionally verify (checkmark), queue the
+//!    finalizers of unreachable objects and keep those objects (mfinal.rs), turn the barrier
 //!    off, set the next goal, advance sweepgen (every span becomes unswept) and flush the
 //!    mcaches, restart the world.
 //! 5. **Sweep** — lazily by allocation, and by the background sweeper thread.
@@ -256,6 +257,10 @@ pub fn gc_start(forced: bool) {
     GCPHASE.store(PHASE_MARK, Ordering::SeqCst);
     let mut gcw = GcWork::new();
     mgcmark::mark_roots(&mut gcw);
+    // The mcaches' current tiny blocks: objects carved from them during the cycle are new
+    // and must be black like other allocations (gc's gcMarkTinyAllocs at mark start);
+    // shading only at termination misses a block an mcache replaced meanwhile.
+    mcache::for_each_tiny(|t| gcw.grey(t));
     gcw.flush();
     c.t_mark = super::nanotime();
     c.stw_ns = c.t_mark - t_stw;
@@ -291,7 +296,6 @@ pub fn mark_termination() {
         gcw.flush();
     }
     mgcmark::drain_all();
-    let fin_queued = super::mfinal::mark_termination();
     let stacks = mgcmark::STACK_SCAN.load(Ordering::Relaxed);
     let globals = mgcmark::GLOBALS_SCAN.load(Ordering::Relaxed);
     if super::debug().gccheckmark {
@@ -300,6 +304,9 @@ pub fn mark_termination() {
             crate::panic::throw("checkmark found unmarked object");
         }
     }
+    // After the check: queueing finalizers marks the objects it queues, which would hide
+    // a reachable object the marking lost (it would be finalized instead of reported).
+    let fin_queued = super::mfinal::mark_termination();
     WRITE_BARRIER.store(0, Ordering::SeqCst);
     GCPHASE.store(PHASE_OFF, Ordering::SeqCst);
     let heap1 = HEAP_LIVE.load(Ordering::Relaxed);
