@@ -184,6 +184,12 @@ pub mod entry {
     /// belongs to that source line (of `file`). `flags` bit 0: the function takes
     /// arguments (a receiver or parameters).
     pub const REGISTER_FUNCTAB: &str = "rgo_register_functab";
+    /// `fn(g, f: usize)`: registers the program's string-method caller, a C-convention
+    /// function `f(g, code, recv, out: *mut GoString)` that calls the Go method `code`
+    /// (signature `func() string`, receiver the interface data word `recv`, as an itab's
+    /// code takes it) and stores the result in `*out`. The runtime calls `Error` and
+    /// `String` methods through it to print panic values.
+    pub const REGISTER_METHOD_CALLER: &str = "rgo_register_method_caller";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -285,6 +291,7 @@ pub mod entry {
         GOPANIC,
         REGISTER_UNWIND,
         REGISTER_FUNCTAB,
+        REGISTER_METHOD_CALLER,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

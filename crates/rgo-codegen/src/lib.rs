@@ -581,9 +581,15 @@ pub fn compile_with_lines<'a, M: Module>(
                 .module
                 .declare_anonymous_function(&sig)
                 .map_err(|e| internal(e.to_string()))?;
-            cx.method_funcs
-                .promoted
-                .insert((nt, pm.name.clone()), (pm.pkg.clone(), id, pm.in_value_set));
+            cx.method_funcs.promoted.insert(
+                (nt, pm.name.clone()),
+                typedesc::PromotedFunc {
+                    pkg: pm.pkg.clone(),
+                    func: id,
+                    in_value_set: pm.in_value_set,
+                    sig: pm.sig,
+                },
+            );
             promoted_wrappers.push((id, nt, pm));
         }
     }

@@ -28,6 +28,7 @@ const TABLE: &[Sig] = &[
     (e::GOPANIC, PPP, N),
     (e::REGISTER_UNWIND, PPP, N),
     (e::REGISTER_FUNCTAB, PPP, N),
+    (e::REGISTER_METHOD_CALLER, PP, N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),

@@ -144,6 +144,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
             entry::REGISTER_UNWIND,
             defer::rgo_register_unwind as *const u8,
         ),
+        (
+            entry::REGISTER_METHOD_CALLER,
+            panic::rgo_register_method_caller as *const u8,
+        ),
         (entry::GOSCHED, proc::rgo_gosched as *const u8),
         (entry::GOEXIT, proc::rgo_goexit as *const u8),
         (entry::GOMAXPROCS, proc::rgo_gomaxprocs as *const u8),

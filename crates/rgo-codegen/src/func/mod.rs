@@ -314,6 +314,7 @@ pub(crate) fn lower_entry<M: Module>(
     unwind: Option<(cranelift_module::DataId, usize)>,
     functab: Option<(cranelift_module::DataId, usize)>,
 ) -> R<FuncId> {
+    let caller = conc::lower_string_method_caller(cx, ctx, fctx)?;
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
     let id = cx
@@ -342,6 +343,9 @@ pub(crate) fn lower_entry<M: Module>(
         let n = f.b.ins().iconst(I64, n as i64);
         f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
+    let cref = f.cx.module.declare_func_in_func(caller, f.b.func);
+    let caddr = f.b.ins().func_addr(I64, cref);
+    f.call_rt(rt::REGISTER_METHOD_CALLER, &[g, caddr])?;
     f.register_globals()?;
     let inits = f.cx.info.init_order.clone();
     for init in &inits {
