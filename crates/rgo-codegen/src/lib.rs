@@ -407,6 +407,31 @@ fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
     }
 }
 
+/// The escape decisions `-gcflags=-m` reports for the functions of `files` (declared in
+/// package `main`): `(file index, position, message)`, in source order. Generic functions
+/// are reported once, from their generic body.
+pub fn escape_report(pkg: &Package, files: &[ast::File]) -> Vec<(usize, Pos, String)> {
+    let mut out = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        if file.package.name != "main" {
+            continue;
+        }
+        for d in &file.decls {
+            if let ast::Decl::Func(fd) = d {
+                if let Some(body) = &fd.body {
+                    let info =
+                        func::escape::analyze(pkg, &pkg.info, fd.recv.as_ref(), &fd.sig, body);
+                    for (pos, msg) in func::escape::report(pkg, &info) {
+                        out.push((fi, pos, msg));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(fi, pos, _)| (*fi, *pos));
+    out
+}
+
 /// Compiles the package into `module`: declares and defines every function, the package
 /// variables, and the entry `rgo.main`. Returns the entry's id.
 pub fn compile<M: Module>(

@@ -231,10 +231,49 @@ fn codegen_failure(prog: &Program, errs: Vec<rgo_codegen::CgError>) -> Failure {
 /// Compiles the program into memory and runs it on the runtime linked into this process.
 /// Returns only on failure to compile; the program's exit ends the process.
 pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
+    run_with(paths, args, &Flags::default())
+}
+
+/// Compiler flags (`-gcflags`), as gc spells them.
+#[derive(Default, Clone, Debug)]
+pub struct Flags {
+    /// `-m`: print the compiler's escape decisions (what is allocated on the heap).
+    pub escapes: bool,
+}
+
+impl Flags {
+    /// Parses a `-gcflags` value (space-separated flags); unknown flags are an error.
+    pub fn parse(s: &str) -> Result<Flags, String> {
+        let mut f = Flags::default();
+        for flag in s.split_whitespace() {
+            match flag {
+                "-m" => f.escapes = true,
+                _ => return Err(format!("rgo: unsupported -gcflags flag {flag}")),
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// `-m`: the escape report, printed as gc prints it (on stderr, before the program runs).
+fn report_flags(prog: &Program, flags: &Flags) {
+    if !flags.escapes {
+        return;
+    }
+    let mut out = String::from("# command-line-arguments\n");
+    for (fi, pos, msg) in rgo_codegen::escape_report(&prog.package, &prog.files) {
+        out += &format!("{}: {msg}\n", prog.sources[fi].position(pos));
+    }
+    eprint!("{out}");
+}
+
+/// [`run`] with compiler flags.
+pub fn run_with(paths: &[PathBuf], args: &[String], flags: &Flags) -> Failure {
     let prog = match load(paths) {
         Ok(p) => p,
         Err(f) => return f,
     };
+    report_flags(&prog, flags);
     let isa = match rgo_codegen::host_isa(false) {
         Ok(i) => i,
         Err(e) => return Failure::compile(format!("rgo: {e}")),
@@ -284,7 +323,13 @@ pub fn run(paths: &[PathBuf], args: &[String]) -> Failure {
 /// Compiles the program to an object file and links it with the runtime library into a
 /// static executable at `out`.
 pub fn build(paths: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    build_with(paths, out, &Flags::default())
+}
+
+/// [`build`] with compiler flags.
+pub fn build_with(paths: &[PathBuf], out: &Path, flags: &Flags) -> Result<(), Failure> {
     let prog = load(paths)?;
+    report_flags(&prog, flags);
     let isa = rgo_codegen::host_isa(false).map_err(|e| Failure::compile(format!("rgo: {e}")))?;
     let builder = ObjectBuilder::new(isa, "main", default_libcall_names())
         .map_err(|e| Failure::compile(format!("rgo: {e}")))?;

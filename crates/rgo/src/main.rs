@@ -20,6 +20,9 @@ struct Cli {
 enum Cmd {
     /// Compile and run a Go program: rgo run file.go... [arguments...]
     Run {
+        /// Compiler flags, as for gc: `-m` prints escape decisions.
+        #[arg(long = "gcflags", allow_hyphen_values = true)]
+        gcflags: Option<String>,
         /// Go files, then the program's arguments.
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -29,6 +32,9 @@ enum Cmd {
         /// Output file (default: the first file's name without .go).
         #[arg(short = 'o')]
         output: Option<PathBuf>,
+        /// Compiler flags, as for gc: `-m` prints escape decisions.
+        #[arg(long = "gcflags", allow_hyphen_values = true)]
+        gcflags: Option<String>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -45,7 +51,21 @@ fn fail(f: rgo_driver::Failure) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // gc's tools spell long flags with one dash (`-gcflags=-m`); clap wants two. Only the
+    // command's own flags are rewritten, not the program arguments after the .go files.
+    let mut seen_go = false;
+    let argv = std::env::args_os().map(|a| {
+        let s = a.to_string_lossy();
+        if s.ends_with(".go") {
+            seen_go = true;
+        }
+        if !seen_go && (s == "-gcflags" || s.starts_with("-gcflags=")) {
+            format!("-{s}").into()
+        } else {
+            a
+        }
+    });
+    let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -60,7 +80,14 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Cmd::Run { args } => {
+        Cmd::Run { args, gcflags } => {
+            let flags = match rgo_driver::Flags::parse(gcflags.as_deref().unwrap_or("")) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
             // Like `go run`: the leading .go arguments are the program, the rest its args.
             let n = args.iter().take_while(|a| a.ends_with(".go")).count();
             if n == 0 {
@@ -68,12 +95,23 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let files: Vec<PathBuf> = args[..n].iter().map(PathBuf::from).collect();
-            fail(rgo_driver::run(&files, &args[n..]))
+            fail(rgo_driver::run_with(&files, &args[n..], &flags))
         }
-        Cmd::Build { output, files } => {
+        Cmd::Build {
+            output,
+            files,
+            gcflags,
+        } => {
+            let flags = match rgo_driver::Flags::parse(gcflags.as_deref().unwrap_or("")) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
             let out =
                 output.unwrap_or_else(|| PathBuf::from(files[0].file_stem().unwrap_or_default()));
-            match rgo_driver::build(&files, &out) {
+            match rgo_driver::build_with(&files, &out, &flags) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(f) => fail(f),
             }

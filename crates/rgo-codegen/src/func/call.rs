@@ -510,16 +510,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let dt = self.type_of(&args[0])?;
                 let d = self.expr(&args[0])?;
                 let s = self.expr(&args[1])?;
-                let (elem, esize) = match self.types().under(dt) {
-                    Type::Slice(e) => (*e, layout(self.types(), *e).size),
-                    _ => (rgo_types::basic::UINT8, 1),
-                };
-                let n = self.b.ins().smin(d[1], s[1]);
-                let bytes = self.b.ins().imul_imm_s(n, esize as i64);
-                self.bulk_barrier(elem, d[0], bytes)?;
-                let cfg = self.cx.module.target_config();
-                self.b.call_memmove(cfg, d[0], s[0], bytes);
-                Ok(vec![n])
+                Ok(vec![self.copy_values(dt, &d, &s)?])
             }
             _ => Err(self.unsupported(pos, &format!("builtin {b:?}"))),
         }
@@ -549,6 +540,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// print, println, panic and close applied to evaluated operands (also what deferred
     /// and `go` calls of these builtins run).
+    /// `copy(d, s)` of evaluated operands (`d` of slice type `dt`; `s` a slice or string):
+    /// the number of elements copied.
+    pub(super) fn copy_values(&mut self, dt: TypeId, d: &[Value], s: &[Value]) -> R<Value> {
+        let (elem, esize) = match self.types().under(dt) {
+            Type::Slice(e) => (*e, layout(self.types(), *e).size),
+            _ => (rgo_types::basic::UINT8, 1),
+        };
+        let n = self.b.ins().smin(d[1], s[1]);
+        let bytes = self.b.ins().imul_imm_s(n, esize as i64);
+        self.bulk_barrier(elem, d[0], bytes)?;
+        let cfg = self.cx.module.target_config();
+        self.b.call_memmove(cfg, d[0], s[0], bytes);
+        Ok(n)
+    }
+
     pub(super) fn builtin_values(
         &mut self,
         b: Builtin,
@@ -586,6 +592,16 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                     .ok_or_else(|| self.err(pos, "internal compiler error"))?;
                 let g = self.g;
                 self.call_rt(rt::CLOSECHAN, &[g, c])?;
+            }
+            Builtin::Copy => {
+                let [(dt, d), (_, s)] = <[(TypeId, Val); 2]>::try_from(ops)
+                    .map_err(|_| self.err(pos, "internal compiler error: copy operands"))?;
+                self.copy_values(dt, &d, &s)?;
+            }
+            Builtin::Delete => {
+                let [(mt, m), (kt, k)] = <[(TypeId, Val); 2]>::try_from(ops)
+                    .map_err(|_| self.err(pos, "internal compiler error: delete operands"))?;
+                self.map_delete_values(mt, m[0], kt, &k, pos)?;
             }
             _ => return Err(self.unsupported(pos, &format!("builtin {b:?} here"))),
         }

@@ -174,10 +174,31 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Some(ObjKind::Builtin(b))
                     if matches!(
                         b,
-                        Builtin::Print | Builtin::Println | Builtin::Panic | Builtin::Close
+                        Builtin::Print
+                            | Builtin::Println
+                            | Builtin::Panic
+                            | Builtin::Close
+                            | Builtin::Copy
                     ) =>
                 {
                     b
+                }
+                // The key converts to the map's key type now, as the call would.
+                Some(ObjKind::Builtin(Builtin::Delete)) => {
+                    let mt = self.type_of(&args[0])?;
+                    let kt = self
+                        .map_kv(mt)
+                        .map(|(k, _)| k)
+                        .ok_or_else(|| self.err(call.pos, "internal compiler error: delete"))?;
+                    let m = self.expr(&args[0])?;
+                    let k = self.expr_as(&args[1], kt)?;
+                    return self.store_thunk_block(
+                        ThunkCallee::Builtin(Builtin::Delete),
+                        vec![mt, kt],
+                        None,
+                        vec![m, k],
+                        call.pos,
+                    );
                 }
                 // `defer recover()` recovers as if this function called recover() when the
                 // deferred call runs: the thunk passes this activation's frame pointer.

@@ -5,7 +5,9 @@
 //! address is taken (`&x`, a pointer-receiver method called on it, an array sliced) or a
 //! function literal refers to it (closures capture by reference, so the variable and the
 //! closure share one heap cell). Everything else stays in SSA variables or stack slots. The
-//! precise analysis (flows of pointers, `-m` output) belongs to the IR stage.
+//! precise analysis (flows of pointers) belongs to the IR stage. `-gcflags=-m` reports these
+//! decisions ([`report`]) in gc's format: moved variables, allocation sites (`&T{...}`,
+//! `new`, `make` of slices and maps, slice and map literals) and closures.
 //!
 //! One walk over a top-level function and all the literals nested in it records, for every
 //! declared object, the literal depth that owns it; a use at a deeper depth is a capture by
@@ -16,7 +18,10 @@ use std::collections::{HashMap, HashSet};
 use rgo_syntax::ast::{
     Block, CommOp, Decl, Expr, ExprKind, FuncType, Ident, NodeId, Stmt, StmtKind, UnOp,
 };
-use rgo_types::{Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind};
+use rgo_syntax::Pos;
+use rgo_types::{
+    Builtin, Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind,
+};
 
 pub(crate) struct FuncInfo<'a> {
     /// Variables that live in heap cells.
@@ -32,6 +37,8 @@ pub(crate) struct FuncInfo<'a> {
     pub funcs: HashSet<ObjId>,
     /// Types of the code's expressions and declared names.
     pub types: HashSet<rgo_types::TypeId>,
+    /// Heap allocation sites, for `-m`: position and gc's spelling of the expression.
+    pub sites: Vec<(Pos, String)>,
 }
 
 struct Walker<'a, 'p> {
@@ -61,6 +68,7 @@ pub(crate) fn analyze<'a>(
             lit_parents: Vec::new(),
             funcs: HashSet::new(),
             types: HashSet::new(),
+            sites: Vec::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -71,6 +79,33 @@ pub(crate) fn analyze<'a>(
     w.sig(sig);
     w.block(body);
     w.info
+}
+
+/// gc's `-m` lines for one function (position, message): the variables this analysis
+/// moved to the heap, the allocation sites, and whether each function literal allocates a
+/// closure (it does when it captures variables).
+pub(crate) fn report(pkg: &Package, info: &FuncInfo<'_>) -> Vec<(Pos, String)> {
+    let mut out: Vec<(Pos, String)> = info
+        .heap
+        .iter()
+        .map(|&o| {
+            (
+                pkg.obj(o).pos,
+                format!("moved to heap: {}", pkg.obj(o).name),
+            )
+        })
+        .collect();
+    out.extend(info.sites.iter().cloned());
+    for lit in &info.lits {
+        let captures = info.captures.get(&lit.id).is_some_and(|c| !c.is_empty());
+        let verdict = if captures {
+            "escapes to heap"
+        } else {
+            "does not escape"
+        };
+        out.push((lit.pos, format!("func literal {verdict}")));
+    }
+    out
 }
 
 /// The same analysis over package-level initialiser expressions (the function literals
@@ -86,6 +121,7 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) ->
             lit_parents: Vec::new(),
             funcs: HashSet::new(),
             types: HashSet::new(),
+            sites: Vec::new(),
         },
         owner: HashMap::new(),
         stack: Vec::new(),
@@ -346,7 +382,17 @@ impl<'a, 'p> Walker<'a, 'p> {
         match &e.kind {
             ExprKind::Name(_) => self.use_name(e.id),
             ExprKind::Bad | ExprKind::BasicLit { .. } => {}
-            ExprKind::CompositeLit { elems, .. } => self.exprs(elems),
+            ExprKind::CompositeLit { typ, elems, .. } => {
+                // Slice and map literals always allocate; structs and arrays only under `&`.
+                let under = self.tv(e.id).map(|tv| self.pkg.types.under(tv.typ));
+                if let (Some(Type::Slice(_) | Type::Map { .. }), Some(t)) = (under, typ) {
+                    let text = format!("{}{{...}}", rgo_syntax::printer::expr_string(t));
+                    self.info
+                        .sites
+                        .push((e.pos, format!("{text} escapes to heap")));
+                }
+                self.exprs(elems)
+            }
             ExprKind::KeyValue(k, v) => {
                 // A struct literal's key is a field name, not a variable.
                 if !matches!(k.kind, ExprKind::Name(_)) || self.ti.uses.contains_key(&k.id) {
@@ -396,11 +442,39 @@ impl<'a, 'p> Walker<'a, 'p> {
             }
             ExprKind::TypeAssert { x, .. } => self.expr(x),
             ExprKind::Call { fun, args, .. } => {
+                let builtin = match &fun.kind {
+                    ExprKind::Name(_) => self.ti.uses.get(&fun.id).map(|&o| &self.pkg.obj(o).kind),
+                    _ => None,
+                };
+                let allocates = match builtin {
+                    Some(ObjKind::Builtin(Builtin::New)) => true,
+                    Some(ObjKind::Builtin(Builtin::Make)) => args.first().is_some_and(|t| {
+                        self.tv(t.id).is_some_and(|tv| {
+                            matches!(
+                                self.pkg.types.under(tv.typ),
+                                Type::Slice(_) | Type::Map { .. }
+                            )
+                        })
+                    }),
+                    _ => false,
+                };
+                if allocates {
+                    let text = rgo_syntax::printer::expr_string(e);
+                    self.info
+                        .sites
+                        .push((e.pos, format!("{text} escapes to heap")));
+                }
                 self.expr(fun);
                 self.exprs(args);
             }
             ExprKind::Unary(op, x) => {
                 if *op == UnOp::Addr {
+                    if let ExprKind::CompositeLit { typ: Some(t), .. } = &x.kind {
+                        let text = format!("&{}{{...}}", rgo_syntax::printer::expr_string(t));
+                        self.info
+                            .sites
+                            .push((e.pos, format!("{text} escapes to heap")));
+                    }
                     self.take_address(x);
                 }
                 self.expr(x);

@@ -124,6 +124,23 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         Ok(vec![])
     }
 
+    /// `delete(m, k)` of evaluated operands (`k` already of the key type `kt`).
+    pub(super) fn map_delete_values(
+        &mut self,
+        mt: TypeId,
+        h: Value,
+        kt: TypeId,
+        k: &[Value],
+        pos: Pos,
+    ) -> R<()> {
+        let key = self.stack_temp(kt);
+        self.store_value_init(key, kt, k);
+        let t = self.desc_addr(mt, pos)?;
+        let g = self.g;
+        self.call_rt(l::MAPDELETE, &[g, t, h, key])?;
+        Ok(())
+    }
+
     /// `len(m)`: the count word of a non-nil map.
     pub(super) fn map_len(&mut self, h: Value) -> Value {
         let is_nil = self.b.ins().icmp_imm_s(IntCC::Equal, h, 0);
