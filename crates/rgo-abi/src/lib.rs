@@ -91,6 +91,11 @@ pub mod entry {
     /// Panics. None returns. `g` first.
     /// `fn(g, ptr, len)`: `panic("msg")` with a string value.
     pub const PANIC_STRING: &str = "rgo_panic_string";
+    /// `fn(g, ptr, len)`: a value method called through a nil pointer (by the wrapper that
+    /// puts it in `*T`'s method set); the text is gc's `value method main.T.M called using
+    /// nil *T pointer`, in the program's read-only data. A `runtime.Error` (gc's
+    /// `panicwrap`, a `plainError`).
+    pub const PANIC_WRAP: &str = "rgo_panicwrap";
     /// `fn(g, kind: i32, bits: u64)`: `panic(v)` with a value of a basic type other than
     /// string; `kind` is a [`crate::Kind`] value and `bits` the value's bits (floats as
     /// their IEEE bits). `fn(g, kind, ptr, len)` for named string types is not needed yet.
@@ -264,6 +269,7 @@ pub mod entry {
         PRINTNL,
         COMPLEX128DIV,
         PANIC_STRING,
+        PANIC_WRAP,
         PANIC_BASIC,
         PANIC_DIVIDE,
         PANIC_SHIFT,

@@ -55,6 +55,7 @@ const TABLE: &[Sig] = &[
     (e::COMPLEX128DIV, &[F64, F64, F64, F64, I64], N),
     // Panics and fatal errors (none returns).
     (e::PANIC_STRING, PPP, N),
+    (e::PANIC_WRAP, PPP, N),
     (e::PANIC_BASIC, &[I64, I32, I64], N),
     (e::PANIC_COMPLEX, &[I64, F64, F64], N),
     (e::PANIC_DIVIDE, P, N),

@@ -814,6 +814,25 @@ pub unsafe extern "C" fn rgo_panic_string(g: *mut G, ptr: *const u8, len: i64) -
     unsafe { gopanic(g, v) }
 }
 
+/// A value method called through a nil pointer: `msg` is gc's text (see
+/// `rgo_abi::entry::PANIC_WRAP`).
+///
+/// # Safety
+/// See above; `ptr` must point to `len` bytes that live as long as the program (generated
+/// code's read-only data).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panicwrap(g: *mut G, ptr: *const u8, len: i64) -> ! {
+    let msg: &'static [u8] = if ptr.is_null() || len <= 0 {
+        &[]
+    } else {
+        // SAFETY: by contract.
+        unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+    };
+    let msg = core::str::from_utf8(msg).unwrap_or("value method called using nil pointer");
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::Plain(msg)) }
+}
+
 /// `panic(v)` for a basic-kind value `v` other than string (see `rgo_abi::entry`).
 ///
 /// # Safety
