@@ -63,6 +63,11 @@ pub mod entry {
     pub const START: &str = "rgo_rt_start";
     /// `fn(g)`: the cold path of a preemption poll.
     pub const POLL: &str = "rgo_poll";
+    /// `fn(g)` in Cranelift's `preserve_all` convention (no register is clobbered): the
+    /// entry generated preemption polls call, so that values kept in caller-saved
+    /// registers (floats especially) need not be spilled around the cold call. It saves
+    /// every caller-saved register on the goroutine's stack and calls [`POLL`].
+    pub const POLL_PRESERVE: &str = "rgo_poll_preserve";
 
     /// `print`/`println` support. Each writes one operand to standard error under the
     /// print lock. `printlock`/`printunlock` bracket one `print` statement.
@@ -256,6 +261,7 @@ pub mod entry {
     pub const ALL: &[&str] = &[
         START,
         POLL,
+        POLL_PRESERVE,
         PRINTLOCK,
         PRINTUNLOCK,
         PRINTINT,

@@ -156,7 +156,12 @@ impl<'a, M: Module> Ctx<'a, M> {
         if let Some(&id) = self.rt.get(name) {
             return Ok(id);
         }
-        let sig = rt::make_signature(name, CallConv::SystemV);
+        let cc = if name == rgo_abi::entry::POLL_PRESERVE {
+            CallConv::PreserveAll
+        } else {
+            CallConv::SystemV
+        };
+        let sig = rt::make_signature(name, cc);
         let id = self
             .module
             .declare_function(name, Linkage::Import, &sig)

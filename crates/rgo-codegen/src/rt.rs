@@ -21,6 +21,7 @@ const TABLE: &[Sig] = &[
     // Start-up, scheduling, polls.
     (e::START, &[I32, I64, I64], N),
     (e::POLL, P, N),
+    (e::POLL_PRESERVE, P, N),
     (e::NEWPROC, PPP, N),
     (e::DEFERPROC, PPPP, N),
     (e::DEFERRETURN, PP, N),

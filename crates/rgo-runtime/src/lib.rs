@@ -81,6 +81,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut v = vec![
         (entry::START, start::rgo_rt_start as *const u8),
         (entry::POLL, proc::rgo_poll as *const u8),
+        (entry::POLL_PRESERVE, proc::rgo_poll_preserve as *const u8),
         (entry::PRINTLOCK, print::rgo_printlock as *const u8),
         (entry::PRINTUNLOCK, print::rgo_printunlock as *const u8),
         (entry::PRINTINT, print::rgo_printint as *const u8),

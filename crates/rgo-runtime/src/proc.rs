@@ -1821,6 +1821,87 @@ fn scan_g_roots(report: &mut dyn FnMut(usize)) {
 /// `g` must be the running goroutine (or null).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_poll(g: *mut G) {
+    // SAFETY: forwarded contract.
+    unsafe { poll(g) }
+}
+
+/// [`rgo_poll`] for callers in Cranelift's `preserve_all` convention: saves every
+/// caller-saved general and vector register on the goroutine's stack around the call (the
+/// conservative stack scan then also sees pointers that lived in them). `g` in rdi.
+///
+/// # Safety
+/// As [`rgo_poll`]; called only from generated code.
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_poll_preserve(g: *mut G) {
+    core::arch::naked_asm!(
+        "push rbp",
+        "mov rbp, rsp",
+        "push rax",
+        "push rcx",
+        "push rdx",
+        "push rsi",
+        "push rdi",
+        "push r8",
+        "push r9",
+        "push r10",
+        "push r11",
+        // 9 pushes after rbp leave rsp 8 mod 16; 264 bytes of vector slots realign it.
+        "sub rsp, 264",
+        "movdqu [rsp + 0], xmm0",
+        "movdqu [rsp + 16], xmm1",
+        "movdqu [rsp + 32], xmm2",
+        "movdqu [rsp + 48], xmm3",
+        "movdqu [rsp + 64], xmm4",
+        "movdqu [rsp + 80], xmm5",
+        "movdqu [rsp + 96], xmm6",
+        "movdqu [rsp + 112], xmm7",
+        "movdqu [rsp + 128], xmm8",
+        "movdqu [rsp + 144], xmm9",
+        "movdqu [rsp + 160], xmm10",
+        "movdqu [rsp + 176], xmm11",
+        "movdqu [rsp + 192], xmm12",
+        "movdqu [rsp + 208], xmm13",
+        "movdqu [rsp + 224], xmm14",
+        "movdqu [rsp + 240], xmm15",
+        "call {poll}",
+        "movdqu xmm0, [rsp + 0]",
+        "movdqu xmm1, [rsp + 16]",
+        "movdqu xmm2, [rsp + 32]",
+        "movdqu xmm3, [rsp + 48]",
+        "movdqu xmm4, [rsp + 64]",
+        "movdqu xmm5, [rsp + 80]",
+        "movdqu xmm6, [rsp + 96]",
+        "movdqu xmm7, [rsp + 112]",
+        "movdqu xmm8, [rsp + 128]",
+        "movdqu xmm9, [rsp + 144]",
+        "movdqu xmm10, [rsp + 160]",
+        "movdqu xmm11, [rsp + 176]",
+        "movdqu xmm12, [rsp + 192]",
+        "movdqu xmm13, [rsp + 208]",
+        "movdqu xmm14, [rsp + 224]",
+        "movdqu xmm15, [rsp + 240]",
+        "add rsp, 264",
+        "pop r11",
+        "pop r10",
+        "pop r9",
+        "pop r8",
+        "pop rdi",
+        "pop rsi",
+        "pop rdx",
+        "pop rcx",
+        "pop rax",
+        "pop rbp",
+        "ret",
+        poll = sym rgo_poll,
+    )
+}
+
+/// The poll's slow path.
+///
+/// # Safety
+/// `g` must be the running goroutine (or null).
+unsafe fn poll(g: *mut G) {
     if g.is_null() {
         return;
     }

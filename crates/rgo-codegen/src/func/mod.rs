@@ -711,7 +711,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.b.set_cold_block(cold);
         self.b.ins().brif(flag, cold, &[], cont, &[]);
         self.b.switch_to_block(cold);
-        if let Ok(id) = self.cx.rt_func(rt::POLL) {
+        if let Ok(id) = self.cx.rt_func(rt::POLL_PRESERVE) {
             let r = self.func_ref(id);
             let g = self.g;
             self.b.ins().call(r, &[g]);
