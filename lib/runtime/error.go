@@ -19,7 +19,21 @@ func (e errorString) RuntimeError() {}
 
 func (e errorString) Error() string { return string(e) }
 
-// registerErrorType tells the runtime the dynamic type of e.
-func registerErrorType(e any) bool
+// A TypeAssertionError explains a failed type assertion.
+//
+// gc's holds the descriptors of the types involved and the missing method's name, and
+// formats them in Error; rgo's runtime formats the text when the assertion fails and
+// stores it here (the fields are unexported, so only the text can be observed).
+type TypeAssertionError struct {
+	msg string
+}
 
-var _ = registerErrorType(errorString(""))
+func (*TypeAssertionError) RuntimeError() {}
+
+func (e *TypeAssertionError) Error() string { return e.msg }
+
+// registerErrorTypes tells the runtime the dynamic types of e (errorString) and ta
+// (*TypeAssertionError).
+func registerErrorTypes(e any, ta any) bool
+
+var _ = registerErrorTypes(errorString(""), (*TypeAssertionError)(nil))

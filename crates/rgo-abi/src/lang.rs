@@ -381,7 +381,8 @@ pub mod map {
 }
 
 /// Method tables of named types (and pointers to them): Go 1.19's `uncommontype` and
-/// `method`, with one difference: a method's code addresses are absolute.
+/// `method`, with two differences: a method's code addresses are absolute, and typeOffs
+/// name a type cell holding the descriptor's address (see [`uncommon::METHOD_MTYP`]).
 ///
 /// A descriptor with `TFLAG_UNCOMMON` has an uncommon header right after its kind-specific
 /// part, at [`offset_for_kind`] from the descriptor start (for func types the parameter
@@ -405,9 +406,14 @@ pub mod uncommon {
     /// 32-bit text offsets; a JIT cannot express those in data, so the two code fields are
     /// absolute addresses).
     /// - `NAME`: nameOff of the method's name (with pkgPath for unexported names).
-    /// - `MTYP`: typeOff of the method's func type without receiver; the itab builder
+    /// - `MTYP`: typeOff of the method's func type without receiver. rgo's typeOffs
+    ///   (here and in `imethod.ityp`) are the offset, from the owning descriptor, of a
+    ///   *type cell*: an aligned 8-byte word in the same object holding the func type
+    ///   descriptor's absolute address (gc: the offset of the descriptor itself from the
+    ///   module's types section, which Cranelift data cannot express). The itab builder
     ///   matches it against the interface method's `ityp` by descriptor identity (when
-    ///   either is 0, by name alone).
+    ///   either is 0, by name alone); the runtime recognises `Error() string` and
+    ///   `String() string` through it.
     /// - `IFN`: the function an itab's `fun` slot gets: Go (`tail`) convention, receiver is
     ///   the interface data word (for value methods of non-pointer-shaped types, a wrapper
     ///   that loads the value through it).

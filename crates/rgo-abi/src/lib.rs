@@ -96,6 +96,11 @@ pub mod entry {
     /// Panics. None returns. `g` first.
     /// `fn(g, ptr, len)`: `panic("msg")` with a string value.
     pub const PANIC_STRING: &str = "rgo_panic_string";
+    /// `fn(g, ptr, len)`: a value method called through a nil pointer (by the wrapper that
+    /// puts it in `*T`'s method set); the text is gc's `value method main.T.M called using
+    /// nil *T pointer`, in the program's read-only data. A `runtime.Error` (gc's
+    /// `panicwrap`, a `plainError`).
+    pub const PANIC_WRAP: &str = "rgo_panicwrap";
     /// `fn(g, kind: i32, bits: u64)`: `panic(v)` with a value of a basic type other than
     /// string; `kind` is a [`crate::Kind`] value and `bits` the value's bits (floats as
     /// their IEEE bits). `fn(g, kind, ptr, len)` for named string types is not needed yet.
@@ -196,6 +201,12 @@ pub mod entry {
     /// value `fv` with that parameter's parts `a0` (pointer) or `a0, a1` (interface:
     /// type or itab, data), ignoring results.
     pub const SETFINALIZER: &str = "rgo_setfinalizer";
+    /// `fn(g, f: usize)`: registers the program's string-method caller, a C-convention
+    /// function `f(g, code, recv, out: *mut GoString)` that calls the Go method `code`
+    /// (signature `func() string`, receiver the interface data word `recv`, as an itab's
+    /// code takes it) and stores the result in `*out`. The runtime calls `Error` and
+    /// `String` methods through it to print panic values.
+    pub const REGISTER_METHOD_CALLER: &str = "rgo_register_method_caller";
     /// `fn(g)`: runtime.Gosched.
     pub const GOSCHED: &str = "rgo_gosched";
     /// `fn(g) -> !`: runtime.Goexit (deferred calls will run here once defer exists).
@@ -271,6 +282,7 @@ pub mod entry {
         PRINTNL,
         COMPLEX128DIV,
         PANIC_STRING,
+        PANIC_WRAP,
         PANIC_BASIC,
         PANIC_DIVIDE,
         PANIC_SHIFT,
@@ -299,6 +311,7 @@ pub mod entry {
         REGISTER_UNWIND,
         REGISTER_FUNCTAB,
         SETFINALIZER,
+        REGISTER_METHOD_CALLER,
         GOSCHED,
         GOEXIT,
         GOMAXPROCS,

@@ -13,8 +13,11 @@
 //!   directly from Rust).
 //! - `MapType::hasher` is `extern "C" fn(p: *const u8, seed: usize) -> usize`.
 //! - `str` (a gc `nameOff`) and `ptr_to_this` (a `typeOff`) are offsets from the start of
-//!   the descriptor itself to a [`Name`] / a descriptor, 0 meaning none; gc resolves them
-//!   against module data, which a JIT has no single copy of.
+//!   the descriptor itself, 0 meaning none; gc resolves them against module data, which a
+//!   JIT has no single copy of. A nameOff leads to a [`Name`] in the same object; a typeOff
+//!   leads to a *type cell* in the same object, an 8-byte word holding the target
+//!   descriptor's absolute address (Cranelift data can hold absolute addresses of other
+//!   objects, not offsets between them). `ptr_to_this` is always 0 today.
 //! - `gcdata` always points at a pointer bitmap (one bit per word of the `ptrdata` prefix,
 //!   least significant bit first); gc's GC programs (`KIND_GC_PROG`) are never emitted.
 
@@ -79,7 +82,8 @@ pub mod ext {
     pub const FUNC_IN_COUNT: i32 = H;
     pub const FUNC_OUT_COUNT: i32 = H + 2;
     /// `interfaceType { pkgpath name; mhdr []imethod }`; an imethod is
-    /// `{ name nameOff; ityp typeOff }` (8 bytes).
+    /// `{ name nameOff; ityp typeOff }` (8 bytes); `ityp` names a type cell holding the
+    /// method's func type descriptor (see `lang::uncommon::METHOD_MTYP`).
     pub const IFACE_PKGPATH: i32 = H;
     pub const IFACE_METHODS: i32 = H + 8;
 }

@@ -86,6 +86,9 @@ pub(crate) struct Ctx<'a, M: Module> {
     pub init_exprs: HashMap<ast::NodeId, (usize, &'a ast::Expr)>,
     /// Functions compiled from function literals, by the literal's expression id.
     pub lit_funcs: HashMap<ast::NodeId, FuncId>,
+    /// Functions marked `//go:uintptrescapes`: their callers keep the objects of `uintptr`
+    /// arguments alive for the call (`func/call.rs`).
+    pub uintptrescapes: HashSet<ObjId>,
     /// Static closure objects `{code}` of top-level functions used as values.
     pub funcvals: HashMap<FuncId, DataId>,
     /// `go` thunks declared but not yet lowered.
@@ -464,6 +467,7 @@ pub fn compile_with_lines<'a, M: Module>(
         strings: HashMap::new(),
         init_exprs: HashMap::new(),
         lit_funcs: HashMap::new(),
+        uintptrescapes: HashSet::new(),
         funcvals: HashMap::new(),
         thunks: Vec::new(),
         descs: typedesc::DescTable::new(),
@@ -514,6 +518,9 @@ pub fn compile_with_lines<'a, M: Module>(
                     }
                     if !reach.keep(pkg, obj) {
                         continue;
+                    }
+                    if fd.pragmas.iter().any(|p| p.trim() == "go:uintptrescapes") {
+                        cx.uintptrescapes.insert(obj);
                     }
                     let name = func_symbol(pkg, obj, fd, &mut init_index);
                     let id = declare_go_func(&mut cx, &name, obj).map_err(internal)?;
@@ -611,9 +618,15 @@ pub fn compile_with_lines<'a, M: Module>(
                 .module
                 .declare_anonymous_function(&sig)
                 .map_err(|e| internal(e.to_string()))?;
-            cx.method_funcs
-                .promoted
-                .insert((nt, pm.name.clone()), (pm.pkg.clone(), id, pm.in_value_set));
+            cx.method_funcs.promoted.insert(
+                (nt, pm.name.clone()),
+                typedesc::PromotedFunc {
+                    pkg: pm.pkg.clone(),
+                    func: id,
+                    in_value_set: pm.in_value_set,
+                    sig: pm.sig,
+                },
+            );
             promoted_wrappers.push((id, nt, pm));
         }
     }

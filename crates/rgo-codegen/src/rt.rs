@@ -30,6 +30,7 @@ const TABLE: &[Sig] = &[
     (e::REGISTER_UNWIND, PPP, N),
     (e::REGISTER_FUNCTAB, PPP, N),
     (e::SETFINALIZER, &[I64, I64, I64, I64, I64, I64], N),
+    (e::REGISTER_METHOD_CALLER, PP, N),
     (e::GOSCHED, P, N),
     (e::GOEXIT, P, N),
     (e::GOMAXPROCS, PP, P),
@@ -56,6 +57,7 @@ const TABLE: &[Sig] = &[
     (e::COMPLEX128DIV, &[F64, F64, F64, F64, I64], N),
     // Panics and fatal errors (none returns).
     (e::PANIC_STRING, PPP, N),
+    (e::PANIC_WRAP, PPP, N),
     (e::PANIC_BASIC, &[I64, I32, I64], N),
     (e::PANIC_COMPLEX, &[I64, F64, F64], N),
     (e::PANIC_DIVIDE, P, N),

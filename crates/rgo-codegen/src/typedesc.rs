@@ -20,7 +20,8 @@
 //!    descriptor pointers, a struct's `[]structField` array, an interface's `[]imethod`;
 //! 4. the method table (`moff` points here);
 //! 5. every encoded `Name` the descriptor refers to (its string, field names, method
-//!    names, package paths), deduplicated within the object.
+//!    names, package paths), deduplicated within the object, and the type cells of its
+//!    typeOffs (see the deviations).
 //!
 //! Names live *inside* the descriptor object because the runtime resolves `nameOff`s
 //! (`str`, method and imethod names, a name's pkgPath) relative to the owning descriptor,
@@ -52,8 +53,13 @@
 //!   single-element pointer arrays as pointer-shaped; rgo boxes them like any other
 //!   struct/array (layout.rs treats structs and arrays as memory values).
 //! * `str` never uses `TFLAG_EXTRA_STAR` (the string is stored as is).
-//! * typeOffs (`ptrToThis`, method `mtyp`, imethod `ityp`) are 0: the itab builder matches
-//!   methods by name and package path.
+//! * typeOffs are indirect: method `mtyp` and imethod `ityp` hold the offset of a *type
+//!   cell*, an aligned 8-byte word appended to the descriptor object (after the names)
+//!   whose content is a relocation to the method's func type descriptor (gc: the offset of
+//!   that descriptor itself within the module, which Cranelift data cannot express). The
+//!   runtime thus compares method types by descriptor identity when it builds itabs, and
+//!   recognises `Error() string` / `String() string` when it prints panic values.
+//!   `ptrToThis` is 0.
 //! * A map's `bucket` is a synthetic struct descriptor (`type:noalg.map.bucket[K]V`) with
 //!   the bucket's size, `ptrdata` and bitmap but no fields.
 //! * gcdata is always a bitmap (never a GC program), and null when `ptrdata == 0`.
@@ -86,10 +92,20 @@ pub(crate) struct MethodFuncs {
     /// for value methods of pointer-shaped types (say `type F func()`) once `*F`'s
     /// descriptor is emitted, since `*F`'s data word is a pointer to the `F`.
     pub deref_wrappers: HashMap<ObjId, FuncId>,
-    /// Methods promoted through embedded fields, per named type: `(T, name)` → (the
-    /// method's package path, a wrapper taking a pointer to the `T`, whether `T`'s own
-    /// method set has it (else only `*T`'s)).
-    pub promoted: HashMap<(TypeId, String), (String, FuncId, bool)>,
+    /// Methods promoted through embedded fields, per named type: `(T, name)` → the entry.
+    pub promoted: HashMap<(TypeId, String), PromotedFunc>,
+}
+
+/// A method promoted into a named type, as its method tables need it.
+pub(crate) struct PromotedFunc {
+    /// The method's package path (for unexported names).
+    pub pkg: String,
+    /// A wrapper taking a pointer to the `T`.
+    pub func: FuncId,
+    /// `T`'s own method set has it (else only `*T`'s).
+    pub in_value_set: bool,
+    /// The method's signature type (without receiver).
+    pub sig: TypeId,
 }
 
 /// How a descriptor is cached: see the module comment.
@@ -202,6 +218,8 @@ struct Obj {
     data_relocs: Vec<(u32, DataId)>,
     func_relocs: Vec<(u32, FuncId)>,
     names: HashMap<(Vec<u8>, Option<String>), u32>,
+    /// Type cells appended after the body: descriptor -> cell offset.
+    cells: HashMap<DataId, u32>,
 }
 
 impl Obj {
@@ -213,6 +231,7 @@ impl Obj {
             data_relocs: Vec::new(),
             func_relocs: Vec::new(),
             names: HashMap::new(),
+            cells: HashMap::new(),
         }
     }
 
@@ -245,6 +264,20 @@ impl Obj {
     }
     fn self_ptr(&mut self, off: i32, target: u32) {
         self.self_relocs.push((off as u32, target as i64));
+    }
+
+    /// Appends (or finds) a *type cell*: an aligned 8-byte word holding the absolute
+    /// address of descriptor `d`. Returns its offset from the descriptor start, which is
+    /// what rgo's typeOffs (method `mtyp`, imethod `ityp`) hold (see the module comment).
+    fn type_cell(&mut self, d: DataId) -> u32 {
+        if let Some(&off) = self.cells.get(&d) {
+            return off;
+        }
+        let off = self.bytes.len().next_multiple_of(8);
+        self.bytes.resize(off + 8, 0);
+        self.data_relocs.push((off as u32, d));
+        self.cells.insert(d, off as u32);
+        off as u32
     }
 
     /// Appends (or finds) an encoded name; returns its offset from the descriptor start.
@@ -364,6 +397,8 @@ struct Header {
 struct MethodEntry {
     name: String,
     pkg: String,
+    /// The method's signature type (without receiver): its descriptor is `mtyp`.
+    sig: TypeId,
     ifn: FuncId,
     tfn: FuncId,
 }
@@ -571,17 +606,19 @@ impl<M: Module> Emitter<'_, M> {
             out.push(MethodEntry {
                 name: obj.name.clone(),
                 pkg: obj.pkg.clone(),
+                sig: obj.typ,
                 ifn,
                 tfn,
             });
         }
-        for ((n, name), (pkg, f, in_value_set)) in &self.methods.promoted {
-            if *n == named && (ptr || *in_value_set) {
+        for ((n, name), p) in &self.methods.promoted {
+            if *n == named && (ptr || p.in_value_set) {
                 out.push(MethodEntry {
                     name: name.clone(),
-                    pkg: pkg.clone(),
-                    ifn: *f,
-                    tfn: *f,
+                    pkg: p.pkg.clone(),
+                    sig: p.sig,
+                    ifn: p.func,
+                    tfn: p.func,
                 });
             }
         }
@@ -697,6 +734,9 @@ impl<M: Module> Emitter<'_, M> {
                     let pkgpath = (!exp).then_some(m.pkg.as_str());
                     let n = o.name(&m.name, "", exp, false, pkgpath);
                     o.u32((data_off + 8 * i) as i32, n);
+                    let sig = self.get(m.sig)?;
+                    let c = o.type_cell(sig);
+                    o.u32((data_off + 8 * i + 4) as i32, c);
                 }
                 if !ms.is_empty() {
                     o.self_ptr(ext::IFACE_METHODS, data_off as u32);
@@ -724,6 +764,9 @@ impl<M: Module> Emitter<'_, M> {
                 let pkgpath = (!exp).then_some(m.pkg.as_str());
                 let n = o.name(&m.name, "", exp, false, pkgpath);
                 o.u32(at + unc::METHOD_NAME, n);
+                let sig = self.get(m.sig)?;
+                let c = o.type_cell(sig);
+                o.u32(at + unc::METHOD_MTYP, c);
                 o.func(at + unc::METHOD_IFN, Some(m.ifn));
                 o.func(at + unc::METHOD_TFN, Some(m.tfn));
             }
@@ -1837,6 +1880,20 @@ mod tests {
             assert!(!tab.is_null());
             assert_eq!((*tab).fun[0], m_value_wrapper as *const () as usize);
             assert!(rgo_getitab(g, im, ps, true).is_null());
+
+            // typeOffs lead, through type cells, to the one `func()` descriptor.
+            let sig = (*imn).typ.type_off((*imn).methods()[0].ityp);
+            assert!(!sig.is_null());
+            assert_eq!((*sig).string_str(), "func()");
+            assert_eq!(nt.type_off(ms[0].mtyp), sig);
+            assert_eq!(pt.type_off(pms[1].mtyp), sig);
+            let (ins, outs, variadic) = (*sig).func_params().unwrap();
+            assert!(ins.is_empty() && outs.is_empty() && !variadic);
+            // `M()` is no `func() string` method.
+            assert!(nt.string_method(b"M").is_none());
+            let (ins, outs, variadic) = f.func_params().unwrap();
+            assert_eq!((ins.len(), outs.len(), variadic), (2, 1, true));
+            assert_eq!((*outs[0]).string_str(), "string");
         }
     }
 

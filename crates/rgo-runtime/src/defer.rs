@@ -31,7 +31,7 @@
 use std::sync::RwLock;
 
 use crate::g::{getg, G};
-use crate::panic::{Panic, PanicValue};
+use crate::panic::{Panic, PanicValue, RuntimeError};
 
 /// One deferred call, linked from `G::defer`, most recent first.
 #[repr(C)]
@@ -260,8 +260,10 @@ pub unsafe extern "C" fn rgo_gorecover(g: *mut G, fp: usize, out: *mut [usize; 2
     }
 }
 
-/// A panic value as an `interface{}`: values of Go types as they were; the runtime's own
-/// errors and strings as a string-kinded value of an internal descriptor.
+/// A panic value as an `interface{}`: values of Go types as they were; failed type
+/// assertions as a `*runtime.TypeAssertionError` (a pointer to a struct whose only field
+/// is the text); the runtime's other errors and strings as a string-kinded value of
+/// `runtime.errorString`'s descriptor.
 fn eface_of(v: &PanicValue) -> [usize; 2] {
     match *v {
         PanicValue::Eface { typ, data } => [typ as usize, data as usize],
@@ -269,13 +271,17 @@ fn eface_of(v: &PanicValue) -> [usize; 2] {
         _ => {
             let msg = crate::panic::panic_text(v);
             let s = crate::string::new_string(msg.as_bytes());
+            // The string header: errorString's boxed value, or the TypeAssertionError
+            // struct (same layout). Scanned conservatively.
             let cell = crate::malloc::mallocgc(16, 8) as *mut crate::string::GoString;
             // SAFETY: `cell` is fresh memory for one string header.
             unsafe { cell.write(s) };
-            [
-                crate::lang::typedesc::runtime_error_type() as usize,
-                cell as usize,
-            ]
+            let tae = crate::lang::typedesc::type_assertion_error_type();
+            let typ = match v {
+                PanicValue::Error(RuntimeError::TypeAssertion(_)) if !tae.is_null() => tae,
+                _ => crate::lang::typedesc::runtime_error_type(),
+            };
+            [typ as usize, cell as usize]
         }
     }
 }

@@ -53,8 +53,7 @@ pub(crate) fn panic_message_g(g: *mut G, msg: &'static str) -> ! {
     unsafe { panic_error(g, RuntimeError::Message(msg)) }
 }
 
-/// Panics on `g` with a runtime error whose text is `msg` alone (gc's `plainError` and
-/// `TypeAssertionError`).
+/// Panics on `g` with a runtime error whose text is `msg` alone (gc's `plainError`).
 pub(crate) fn panic_plain_g(g: *mut G, msg: &'static str) -> ! {
     // SAFETY: as for `panic_message_g`.
     unsafe { panic_error(g, RuntimeError::Plain(msg)) }

@@ -149,6 +149,11 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
             entry::SETFINALIZER,
             mem::mfinal::rgo_setfinalizer as *const u8,
         ),
+        (
+            entry::REGISTER_METHOD_CALLER,
+            panic::rgo_register_method_caller as *const u8,
+        ),
+        (entry::PANIC_WRAP, panic::rgo_panicwrap as *const u8),
         (entry::GOSCHED, proc::rgo_gosched as *const u8),
         (entry::GOEXIT, proc::rgo_goexit as *const u8),
         (entry::GOMAXPROCS, proc::rgo_gomaxprocs as *const u8),

@@ -15,12 +15,15 @@
 //!   trailer, and exits with status 2.
 //!
 //! Run-time errors are [`RuntimeError`] values (in Go, values of `runtime.Error`), whose
-//! text is gc's: `runtime error: index out of range [5] with length 3`. Until interfaces
-//! exist a panic's value is a [`PanicValue`] that knows how to print itself as gc's
-//! `printpanicval` would; later it gains an interface variant (type descriptor + data) and
-//! run-time errors become real `runtime.Error` values a recover can return.
+//! text is gc's: `runtime error: index out of range [5] with length 3`; `recover` boxes
+//! them as package runtime's `errorString` or `*TypeAssertionError` (defer.rs). A panic's
+//! value is a [`PanicValue`] that prints itself as gc's `printpanicval` would; before an
+//! unrecovered chain is printed, [`preprintpanics`] replaces Go values that have an
+//! `Error() string` or `String() string` method by the method's result, calling the Go
+//! method through the program's string-method caller (registered by `rgo.main`).
 //!
-//! Printing happens on the system stack under the print lock, and allocates nothing.
+//! Printing happens on the system stack under the print lock, and allocates nothing (the
+//! `Error`/`String` calls run before, on the panicking goroutine's stack, as in gc).
 //! A second failure while printing prints `panic during panic` and exits; a third gives
 //! up sooner (Go's `m.dying` levels).
 
@@ -131,12 +134,15 @@ pub enum RuntimeError {
     Message(&'static str),
     /// Go's `plainError`: printed as the text alone (e.g. `assignment to entry in nil map`).
     Plain(&'static str),
+    /// A failed type assertion (Go's `*TypeAssertionError`): printed as the text alone;
+    /// `recover` returns a `*runtime.TypeAssertionError`.
+    TypeAssertion(&'static str),
 }
 
 impl RuntimeError {
     /// Prints the error's text (what its `Error()` method returns).
     pub fn print(&self) {
-        if let RuntimeError::Plain(s) = self {
+        if let RuntimeError::Plain(s) | RuntimeError::TypeAssertion(s) = self {
             print_str(s);
             return;
         }
@@ -151,7 +157,7 @@ impl RuntimeError {
             }
             RuntimeError::Bounds(b) => b.print(),
             RuntimeError::Message(s) => print_str(s),
-            RuntimeError::Plain(_) => {}
+            RuntimeError::Plain(_) | RuntimeError::TypeAssertion(_) => {}
         }
     }
 }
@@ -232,7 +238,7 @@ pub fn panic_text(v: &PanicValue) -> String {
             let b = unsafe { core::slice::from_raw_parts(ptr, len) };
             String::from_utf8_lossy(b).into_owned()
         }
-        PanicValue::Error(RuntimeError::Plain(s)) => s.to_string(),
+        PanicValue::Error(RuntimeError::Plain(s) | RuntimeError::TypeAssertion(s)) => s.to_string(),
         PanicValue::Error(RuntimeError::Message(s)) => format!("runtime error: {s}"),
         PanicValue::Error(RuntimeError::DivideByZero) => {
             "runtime error: integer divide by zero".into()
@@ -324,14 +330,11 @@ fn print_eface(typ: *const u8, data: *const u8) {
                     )
                 }
             };
+            // The complex value prints its own parentheses: `main.C(+1.0e+000+2.0e+000i)`.
             if named {
                 print_str(name);
-                print_str("(");
             }
             print_complex(re, im);
-            if named {
-                print_str(")");
-            }
         }
         _ => {
             print_str("(");
@@ -375,6 +378,9 @@ pub struct Panic {
     /// While a deferred call runs for this panic: the frame pointer of the thunk that
     /// calls it (`recover` checks that its caller was called by that thunk).
     pub thunk_fp: usize,
+    /// The `Error`/`String` method of this panic's value is running to print it (a panic
+    /// that reaches the top while this is set is a panic while printing panic values).
+    pub printing: bool,
 }
 
 /// Number of Ms printing a fatal error (Go's `panicking`). Later, a main goroutine
@@ -400,6 +406,7 @@ pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
         aborted: false,
         goexit: false,
         thunk_fp: 0,
+        printing: false,
     };
     if !g.is_null() {
         // SAFETY: g is the running goroutine; its panic chain is only touched by itself.
@@ -413,10 +420,154 @@ pub unsafe fn gopanic(g: *mut G, arg: PanicValue) -> ! {
     // deferred it; until then `recover` is rejected by the compiler.)
     if !g.is_null() {
         // SAFETY: g is the running goroutine and `p` is its innermost panic.
-        unsafe { crate::defer::run_for_panic(g, &mut p) };
+        unsafe {
+            crate::defer::run_for_panic(g, &mut p);
+            if printing_panic(p.link) {
+                panic_while_printing(g, &p.arg);
+            }
+            preprintpanics(g, &mut p);
+        }
     }
     // SAFETY: g is null or valid, and `p` stays alive: fatalpanic does not return.
     unsafe { fatalpanic(g) }
+}
+
+/// `fn(g, code, recv, out)`: calls the Go method `code` (a `func() string` taking the
+/// interface data word `recv` as its receiver) on goroutine `g` and stores its result in
+/// `*out`. Generated by codegen, registered by `rgo.main` (`rgo_abi::entry::
+/// REGISTER_METHOD_CALLER`).
+pub type StringMethodCaller =
+    unsafe extern "C" fn(*mut G, *const u8, *const u8, *mut crate::string::GoString);
+
+static STRING_METHOD_CALLER: core::sync::atomic::AtomicUsize =
+    core::sync::atomic::AtomicUsize::new(0);
+
+/// Registers the program's [`StringMethodCaller`].
+///
+/// # Safety
+/// `f` is a [`StringMethodCaller`] that stays valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_register_method_caller(_g: *mut G, f: usize) {
+    STRING_METHOD_CALLER.store(f, Ordering::Release);
+}
+
+/// Replaces each panic value whose dynamic type has an `Error() string` method (gc's
+/// `error`), else a `String() string` method (gc's `stringer`), by that method's result,
+/// as gc's preprintpanics does before printing. The methods run on the panicking
+/// goroutine; a panic escaping one of them ends the program with `panic while printing
+/// panic value` (see [`panic_while_printing`]).
+///
+/// # Safety
+/// `g` is the running goroutine and `p` its innermost panic; the links are live.
+unsafe fn preprintpanics(g: *mut G, mut p: *mut Panic) {
+    let caller = STRING_METHOD_CALLER.load(Ordering::Acquire);
+    if caller == 0 {
+        return;
+    }
+    // SAFETY: registered by rgo.main with this type.
+    let call: StringMethodCaller = unsafe { core::mem::transmute(caller) };
+    while !p.is_null() {
+        // SAFETY: by contract; the records stay alive while their gopanic frames do.
+        unsafe {
+            if let PanicValue::Eface { typ, data } = (*p).arg {
+                let t = &*(typ as *const crate::lang::typedesc::Type);
+                if let Some(code) = t
+                    .string_method(b"Error")
+                    .or_else(|| t.string_method(b"String"))
+                {
+                    let mut out = crate::string::GoString {
+                        ptr: core::ptr::null(),
+                        len: 0,
+                    };
+                    (*p).printing = true;
+                    call(g, code, data, &mut out);
+                    (*p).printing = false;
+                    (*p).arg = PanicValue::String {
+                        ptr: out.ptr,
+                        len: out.len.max(0) as usize,
+                    };
+                }
+            }
+            p = (*p).link;
+        }
+    }
+}
+
+/// Some panic of the chain from `p` on is having its value printed.
+///
+/// # Safety
+/// `p` is null or a live panic record whose links are live.
+unsafe fn printing_panic(mut p: *mut Panic) -> bool {
+    while !p.is_null() {
+        // SAFETY: by contract.
+        unsafe {
+            if (*p).printing {
+                return true;
+            }
+            p = (*p).link;
+        }
+    }
+    false
+}
+
+/// A panic with value `v` escaped an `Error`/`String` method called to print a panic
+/// value: gc's `fatal error: panic while printing panic value: TEXT` for a string value,
+/// `…: type T` for others.
+fn panic_while_printing(g: *mut G, v: &PanicValue) -> ! {
+    printlock();
+    print_str("fatal error: panic while printing panic value: ");
+    match *v {
+        PanicValue::String { .. } => v.print(),
+        PanicValue::Eface { typ, .. } => {
+            // SAFETY: a panic's descriptor is valid.
+            let t = unsafe { &*(typ as *const crate::lang::typedesc::Type) };
+            if t.kind() == Kind::String && t.string() == b"string" {
+                v.print();
+            } else {
+                print_str("type ");
+                print_bytes(t.string());
+            }
+        }
+        PanicValue::Nil => print_str("type <nil>"),
+        PanicValue::Basic { kind, .. } => {
+            print_str("type ");
+            print_str(basic_kind_name(kind));
+        }
+        PanicValue::Complex { .. } => print_str("type complex128"),
+        PanicValue::Error(e) => {
+            print_str("type ");
+            print_str(match e {
+                RuntimeError::Bounds(_) => "runtime.boundsError",
+                RuntimeError::Plain(_) => "runtime.plainError",
+                RuntimeError::TypeAssertion(_) => "*runtime.TypeAssertionError",
+                _ => "runtime.errorString",
+            });
+        }
+    }
+    print_str("\n");
+    fatalthrow(g)
+}
+
+/// The name of a basic kind's predeclared type.
+fn basic_kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Bool => "bool",
+        Kind::Int => "int",
+        Kind::Int8 => "int8",
+        Kind::Int16 => "int16",
+        Kind::Int32 => "int32",
+        Kind::Int64 => "int64",
+        Kind::Uint => "uint",
+        Kind::Uint8 => "uint8",
+        Kind::Uint16 => "uint16",
+        Kind::Uint32 => "uint32",
+        Kind::Uint64 => "uint64",
+        Kind::Uintptr => "uintptr",
+        Kind::Float32 => "float32",
+        Kind::Float64 => "float64",
+        Kind::Complex64 => "complex64",
+        _ => kind_name(k),
+    }
 }
 
 /// Panics with a run-time error (Go's `panic(boundsError{…})`, `panicdivide`, …).
@@ -661,6 +812,25 @@ pub unsafe extern "C" fn rgo_panic_string(g: *mut G, ptr: *const u8, len: i64) -
     };
     // SAFETY: see above.
     unsafe { gopanic(g, v) }
+}
+
+/// A value method called through a nil pointer: `msg` is gc's text (see
+/// `rgo_abi::entry::PANIC_WRAP`).
+///
+/// # Safety
+/// See above; `ptr` must point to `len` bytes that live as long as the program (generated
+/// code's read-only data).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panicwrap(g: *mut G, ptr: *const u8, len: i64) -> ! {
+    let msg: &'static [u8] = if ptr.is_null() || len <= 0 {
+        &[]
+    } else {
+        // SAFETY: by contract.
+        unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+    };
+    let msg = core::str::from_utf8(msg).unwrap_or("value method called using nil pointer");
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::Plain(msg)) }
 }
 
 /// `panic(v)` for a basic-kind value `v` other than string (see `rgo_abi::entry`).

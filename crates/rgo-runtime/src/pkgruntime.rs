@@ -54,6 +54,7 @@ pub unsafe extern "C" fn rgo_runtime_Goexit(g: *mut G) {
         aborted: false,
         goexit: true,
         thunk_fp: 0,
+        printing: false,
     };
     // SAFETY: g is the running goroutine; its panic chain is only touched by itself, and
     // `p` outlives the deferred calls (goexit1 does not return).
@@ -247,16 +248,22 @@ pub unsafe extern "C" fn rgo_runtime_Callers(
     pcs.len() as i64
 }
 
-/// `registerErrorType(e any) bool`: makes `e`'s dynamic type (package runtime's
-/// `errorString`) the type of the runtime's own panic values.
+/// `registerErrorTypes(e, ta any) bool`: makes `e`'s dynamic type (package runtime's
+/// `errorString`) the type of the runtime's own panic values, and `ta`'s
+/// (`*TypeAssertionError`) the type of failed type assertions' values.
 #[no_mangle]
-pub extern "C" fn rgo_runtime_registerErrorType(
+pub extern "C" fn rgo_runtime_registerErrorTypes(
     _g: *mut G,
-    typ: *const u8,
-    _data: *const u8,
+    etyp: *const u8,
+    _edata: *const u8,
+    tatyp: *const u8,
+    _tadata: *const u8,
 ) -> bool {
-    if !typ.is_null() {
-        crate::lang::typedesc::register_runtime_error_type(typ as *const _);
+    if !etyp.is_null() {
+        crate::lang::typedesc::register_runtime_error_type(etyp as *const _);
+    }
+    if !tatyp.is_null() {
+        crate::lang::typedesc::register_type_assertion_error_type(tatyp as *const _);
     }
     true
 }
@@ -377,8 +384,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rgo_runtime_Callers", rgo_runtime_Callers as *const u8),
         ("rgo_runtime_funcLine", rgo_runtime_funcLine as *const u8),
         (
-            "rgo_runtime_registerErrorType",
-            rgo_runtime_registerErrorType as *const u8,
+            "rgo_runtime_registerErrorTypes",
+            rgo_runtime_registerErrorTypes as *const u8,
         ),
         ("rgo_runtime_Stack", rgo_runtime_Stack as *const u8),
         (

@@ -335,7 +335,7 @@ pub fn schedinit() {
         start_the_world: gc_start_the_world,
         for_each_stack,
         gomaxprocs: gomaxprocs_now,
-        blocking: gc_blocking,
+        yield_now: gc_yield,
     });
 }
 
@@ -1767,20 +1767,19 @@ pub fn for_each_stack(f: &mut dyn FnMut(usize, usize)) {
     });
 }
 
-/// `WorldHooks::blocking`: a goroutine that holds a P releases it (as for a system call)
-/// while `f` may block; runtime threads and P-less callers just run `f`.
-fn gc_blocking(f: &mut dyn FnMut()) {
+/// `WorldHooks::yield_now`: a goroutine holding a P yields it (and passes through the
+/// scheduler, where a pending stop-the-world stops it); other callers yield the thread.
+fn gc_yield() {
     let gp = getg();
     // SAFETY: gp is null or this thread's G; its M and P are read by this thread only.
     let user = unsafe {
         !gp.is_null() && !crate::g::is_g0(gp) && !(*gp).m.is_null() && !(*(*gp).m).p.is_null()
     };
-    if !user {
-        return f();
+    if user {
+        gosched();
+    } else {
+        std::thread::yield_now();
     }
-    entersyscall();
-    f();
-    exitsyscall();
 }
 
 /// The collector's runtime-internal roots: what Gs hold outside their stacks (defer

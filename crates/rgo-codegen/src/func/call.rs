@@ -2,7 +2,7 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{self, F32, F64, I32, I64};
-use cranelift_codegen::ir::{InstBuilder, Value};
+use cranelift_codegen::ir::{InstBuilder, StackSlotData, StackSlotKind, Value};
 use cranelift_module::FuncId;
 use cranelift_module::Module;
 use rgo_abi::entry as rt;
@@ -105,6 +105,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if let Some(r) = recv {
             vals.extend(r);
         }
+        // `//go:uintptrescapes`: a pointer converted to `uintptr` in the arguments keeps
+        // its object alive for the call. The values are stored in a slot of this frame,
+        // which the collector scans conservatively (a `...uintptr` slice is pointer
+        // memory, see `slice_of`).
+        let escapes = self
+            .callee_obj(fun)
+            .is_some_and(|o| self.cx.uintptrescapes.contains(&o));
+        let mut keep: Vec<Value> = Vec::new();
         if args.len() == 1 && matches!(self.types().get(self.type_of(&args[0])?), Type::Tuple(_)) {
             if sig.variadic {
                 return Err(self.unsupported(e.pos, "multi-value arguments to a variadic function"));
@@ -116,6 +124,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let fixed = sig.params.len() - 1;
             for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
                 let v = self.expr_as(a, pt)?;
+                if escapes && self.kind_of(pt) == Some(BasicKind::Uintptr) {
+                    keep.push(v[0]);
+                }
                 vals.extend(self.stable_copy(pt, v));
             }
             let slice_ty = sig.params[fixed];
@@ -123,9 +134,26 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else {
             for (a, &pt) in args.iter().zip(&sig.params) {
                 let v = self.expr_as(a, pt)?;
+                if escapes && self.kind_of(pt) == Some(BasicKind::Uintptr) {
+                    keep.push(v[0]);
+                }
                 vals.extend(self.stable_copy(pt, v));
             }
         }
+        let kept = if keep.is_empty() {
+            None
+        } else {
+            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                8 * keep.len() as u32,
+                3,
+            ));
+            let base = self.b.ins().stack_addr(I64, slot, 0);
+            for (i, &v) in keep.iter().enumerate() {
+                self.b.ins().store(trusted(), v, base, 8 * i as i32);
+            }
+            Some(base)
+        };
         let target = match callee {
             Callee::Direct(fid) => super::Callee::Direct(self.func_ref(fid)),
             Callee::Value(fv) => {
@@ -141,6 +169,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
         };
         let rets = self.emit_call(target, &vals);
+        if let Some(base) = kept {
+            // Only for the call: the objects may die after it, as in gc.
+            let zero = self.b.ins().iconst(I64, 0);
+            for i in 0..keep.len() {
+                self.b.ins().store(trusted(), zero, base, 8 * i as i32);
+            }
+        }
         // Reassemble the results in order: registers from the call, memory from the temps.
         let mut out = Vec::new();
         let (mut ri, mut ti) = (0, 0);
@@ -382,8 +417,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     ///
     /// A `...uintptr` slice is allocated as pointer memory, so that a pointer converted
     /// to `uintptr` in a call's arguments keeps its object alive for the call, as gc's
-    /// `//go:uintptrescapes` arguments do (non-variadic arguments are on the stack, which
-    /// is scanned conservatively; test/fixedbugs/issue24491a.go).
+    /// `//go:uintptrescapes` arguments do (for the other arguments see `call`;
+    /// test/fixedbugs/issue24491a.go).
     pub(super) fn slice_of(&mut self, slice_ty: TypeId, elems: &[Expr]) -> R<Val> {
         let elem_ty = match self.types().under(slice_ty) {
             Type::Slice(e) => *e,

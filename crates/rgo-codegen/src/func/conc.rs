@@ -633,3 +633,65 @@ impl<M: Module> Ctx<'_, M> {
         Ok(id)
     }
 }
+
+/// Symbol of the program's string-method caller (see [`lower_string_method_caller`]).
+pub(crate) const STRING_METHOD_CALLER: &str = "rgo.callstringmethod";
+
+/// Lowers the program's string-method caller, `fn(g, code, recv, out)` (C convention):
+/// calls `code`, the itab code of a `func() string` method (Go's `tail` convention, the
+/// interface data word `recv` as its receiver), and stores the string in `out`. `rgo.main`
+/// registers it with the runtime (`rgo_abi::entry::REGISTER_METHOD_CALLER`), which prints
+/// panic values through their `Error` and `String` methods with it.
+pub(crate) fn lower_string_method_caller<M: Module>(
+    cx: &mut Ctx<'_, M>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<FuncId, CgError> {
+    let internal = |msg: String| CgError {
+        file: 0,
+        pos: Pos(0),
+        msg: format!("internal compiler error: {msg}"),
+    };
+    let mut sig = Signature::new(CallConv::SystemV);
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    let id = cx
+        .module
+        .declare_function(STRING_METHOD_CALLER, cranelift_module::Linkage::Local, &sig)
+        .map_err(|e| internal(e.to_string()))?;
+    ctx.func.signature = sig;
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let p = b.block_params(entry).to_vec();
+        let (g, code, recv, out) = (p[0], p[1], p[2], p[3]);
+        // A method `func() string` as an itab calls it: (g, closure, receiver) -> string.
+        let mut msig = Signature::new(CallConv::Tail);
+        msig.params.push(AbiParam::special(
+            I64,
+            cranelift_codegen::ir::ArgumentPurpose::VMContext,
+        ));
+        msig.params.push(AbiParam::new(I64));
+        msig.params.push(AbiParam::new(I64));
+        msig.returns.push(AbiParam::new(I64));
+        msig.returns.push(AbiParam::new(I64));
+        let sref = b.import_signature(msig);
+        let closure = b.ins().iconst(I64, 0);
+        let call = b.ins().call_indirect(sref, code, &[g, closure, recv]);
+        let r = b.inst_results(call).to_vec();
+        b.ins().store(trusted(), r[0], out, rgo_abi::string::PTR);
+        b.ins().store(trusted(), r[1], out, rgo_abi::string::LEN);
+        b.ins().return_(&[]);
+        b.seal_all_blocks();
+        b.finalize(cx.module.target_config());
+    }
+    cx.module
+        .define_function(id, ctx)
+        .map_err(|e| internal(format!("{e:?}")))?;
+    cx.module.clear_context(ctx);
+    Ok(id)
+}

@@ -315,6 +315,7 @@ pub(crate) fn lower_entry<M: Module>(
     unwind: Option<(cranelift_module::DataId, usize)>,
     functab: Option<(cranelift_module::DataId, usize)>,
 ) -> R<FuncId> {
+    let caller = conc::lower_string_method_caller(cx, ctx, fctx)?;
     let mut sig = Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(I64));
     let id = cx
@@ -343,6 +344,9 @@ pub(crate) fn lower_entry<M: Module>(
         let n = f.b.ins().iconst(I64, n as i64);
         f.call_rt(rt::REGISTER_UNWIND, &[g, addr, n])?;
     }
+    let cref = f.cx.module.declare_func_in_func(caller, f.b.func);
+    let caddr = f.b.ins().func_addr(I64, cref);
+    f.call_rt(rt::REGISTER_METHOD_CALLER, &[g, caddr])?;
     f.register_globals()?;
     let inits = f.cx.info.init_order.clone();
     for init in &inits {
@@ -416,7 +420,8 @@ pub(crate) fn begin_wrapper<'a, 'c, 'f, M: Module>(
 }
 
 /// The wrapper of a value-receiver method that takes the receiver by pointer (as an
-/// interface's data word holds it): loads the value and calls the method.
+/// interface's data word holds it): loads the value and calls the method. A nil pointer
+/// (a nil `*T` in an interface) panics as gc's wrappers do (`rgo_abi::entry::PANIC_WRAP`).
 pub(crate) fn lower_deref_wrapper<M: Module>(
     cx: &mut Ctx<'_, M>,
     ctx: &mut Context,
@@ -439,7 +444,27 @@ pub(crate) fn lower_deref_wrapper<M: Module>(
         Some(rgo_types::basic::UNSAFE_POINTER),
     );
     let p = params[2 + n_sret];
-    f.nil_check(p)?;
+    // Through a nil *T: gc's panicwrap text.
+    let pkg = f.cx.pkg;
+    let tname = crate::typedesc::type_string(pkg, recv_ty);
+    let tpkg = match pkg.types.get(recv_ty) {
+        Type::Named(_) => pkg.obj(pkg.types.named(recv_ty).obj).pkg.as_str(),
+        _ => "",
+    };
+    let mut short = tname
+        .strip_prefix(tpkg)
+        .and_then(|s| s.strip_prefix('.'))
+        .unwrap_or(&tname)
+        .to_string();
+    // gc's wrappers of generic types' methods are shared by shape: `G[...]`.
+    if let Some(at) = short.find('[') {
+        short.replace_range(at.., "[...]");
+    }
+    let mname = &pkg.obj(method).name;
+    let msg = format!("value method {tpkg}.{short}.{mname} called using nil *{short} pointer");
+    let msg = f.string_const(msg.as_bytes())?;
+    let is_nil = f.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+    f.panic_if(is_nil, rt::PANIC_WRAP, &msg)?;
     let v = f.load_value(p, recv_ty);
     let v = f.stable_copy(recv_ty, v);
     let mut args = params[..2 + n_sret].to_vec();

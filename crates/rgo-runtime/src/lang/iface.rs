@@ -17,9 +17,9 @@
 //!   table is ¾ full a table twice as big is built and published, and the old one is
 //!   left in place for readers still probing it. Negative results (T lacks a method) are
 //!   cached too, as itabs whose `fun[0]` is 0.
-//! * Failures panic with gc's `TypeAssertionError` texts (a `runtime.Error` whose message
-//!   has no `runtime error:` prefix): `interface conversion: interface {} is string, not
-//!   int`, `interface conversion: main.T is not main.I: missing method M`,
+//! * Failures panic with a `*runtime.TypeAssertionError` (a `runtime.Error`, see
+//!   `RuntimeError::TypeAssertion`) whose text is gc's: `interface conversion: interface {}
+//!   is string, not int`, `interface conversion: main.T is not main.I: missing method M`,
 //!   `interface conversion: interface is nil, not main.I`.
 //!
 //! # Invariants
@@ -38,12 +38,11 @@
 use core::ptr::null_mut;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-use super::panic_plain_g;
 use super::static_concat;
 use super::typedesc::{InterfaceType, Itab, Name, Type};
 use crate::g::G;
 use crate::lock::Mutex;
-use crate::panic::throw;
+use crate::panic::{panic_error, throw, RuntimeError};
 
 // ---- the cache ----
 
@@ -342,10 +341,9 @@ fn type_assertion_panic(
     asserted: &Type,
     missing: &[u8],
 ) -> ! {
-    panic_plain_g(
-        g,
-        type_assertion_message(iface, concrete, asserted, missing),
-    )
+    let msg = type_assertion_message(iface, concrete, asserted, missing);
+    // SAFETY: `g` is the running goroutine or null (see the entry points).
+    unsafe { panic_error(g, RuntimeError::TypeAssertion(msg)) }
 }
 
 // ---- entry points (rgo_abi::lang) ----

@@ -80,6 +80,15 @@ impl Desc {
         off as i32
     }
 
+    /// Appends a type cell holding `t`; returns its typeOff.
+    fn type_cell(&mut self, t: *const Type) -> i32 {
+        let off = self.next;
+        // SAFETY: inside the block, 8-aligned.
+        unsafe { *self.at::<*const Type>(off) = t };
+        self.next += 8;
+        off as i32
+    }
+
     fn typ(&self) -> &'static mut Type {
         // SAFETY: the descriptor lives at offset 0 of a leaked block.
         unsafe { &mut *self.at::<Type>(0) }
@@ -878,6 +887,11 @@ fn same_size_growth_after_churn() {
 /// An interface type `main.I` with methods (sorted) `M`, `N`, and optionally an
 /// unexported `m`.
 fn iface_i(with_unexported: bool) -> &'static InterfaceType {
+    iface_i_typed(with_unexported, &[])
+}
+
+/// [`iface_i`] whose first methods have the func types `sigs`.
+fn iface_i_typed(with_unexported: bool, sigs: &[*const Type]) -> &'static InterfaceType {
     let mut d = basic("main.I", Kind::Interface, 16, Some(rgo_interequal), false);
     let pkg = d.name("main", 0, None);
     let n = if with_unexported { 3 } else { 2 };
@@ -889,11 +903,12 @@ fn iface_i(with_unexported: bool) -> &'static InterfaceType {
         d.name("m", 0, Some("main")),
     ];
     for (i, name) in names.iter().take(n).enumerate() {
+        let ityp = sigs.get(i).map(|&t| d.type_cell(t)).unwrap_or(0);
         let im = d.at::<IMethod>(mhdr + 8 * i);
         // SAFETY: inside the block.
         unsafe {
             (*im).name = *name;
-            (*im).ityp = 0;
+            (*im).ityp = ityp;
         }
     }
     let it = d.at::<InterfaceType>(0);
@@ -916,6 +931,15 @@ fn named_with_methods(
     name: &str,
     methods: &[(&str, bool, Option<&str>, extern "C" fn())],
 ) -> &'static Type {
+    named_with_typed_methods(name, methods, &[])
+}
+
+/// [`named_with_methods`] whose first methods have the func types `sigs`.
+fn named_with_typed_methods(
+    name: &str,
+    methods: &[(&str, bool, Option<&str>, extern "C" fn())],
+    sigs: &[*const Type],
+) -> &'static Type {
     let mut d = basic(name, Kind::Int, 8, Some(rgo_memequal64), true);
     let pkg = d.name("main", 0, None);
     let u = rgo_abi::lang::uncommon::offset_for_kind(Kind::Int as u8) as usize;
@@ -925,6 +949,7 @@ fn named_with_methods(
         .iter()
         .map(|(n, exp, pp, _)| d.name(n, if *exp { abi::name::EXPORTED } else { 0 }, *pp))
         .collect();
+    let cells: Vec<i32> = sigs.iter().map(|&t| d.type_cell(t)).collect();
     let t = d.typ();
     t.tflag |= abi::TFLAG_UNCOMMON | abi::TFLAG_NAMED;
     let uc = d.at::<Uncommon>(u);
@@ -937,7 +962,7 @@ fn named_with_methods(
         for (i, (m, nm)) in methods.iter().zip(names).enumerate() {
             let e = d.at::<Method>(u + moff + 24 * i);
             (*e).name = nm;
-            (*e).mtyp = 0;
+            (*e).mtyp = cells.get(i).copied().unwrap_or(0);
             (*e).ifn = m.3 as *const u8;
             (*e).tfn = m.3 as *const u8;
         }
@@ -998,6 +1023,31 @@ fn itabs_are_built_and_cached() {
     for (t, tab) in types.iter().zip(&tabs) {
         // SAFETY: as above.
         assert_eq!(unsafe { getitab(null_mut(), i, *t, false) }, *tab);
+    }
+}
+
+#[test]
+fn itabs_compare_method_types() {
+    let sig_a = basic("func() int", Kind::Func, 8, None, false).typ() as *const Type;
+    let sig_b = basic("func() float64", Kind::Func, 8, None, false).typ() as *const Type;
+    let i = iface_i_typed(false, &[sig_a]);
+    let methods = [
+        ("M", true, None, fn_m as extern "C" fn()),
+        ("N", true, None, fn_n),
+    ];
+    let same = named_with_typed_methods("main.A", &methods, &[sig_a]);
+    let other = named_with_typed_methods("main.B", &methods, &[sig_b]);
+    let untyped = named_with_methods("main.C", &methods);
+    assert_eq!(
+        same.type_off(same.uncommon().unwrap().methods()[0].mtyp),
+        sig_a
+    );
+    // SAFETY: valid descriptors.
+    unsafe {
+        assert!(!getitab(null_mut(), i, same, true).is_null());
+        assert!(getitab(null_mut(), i, other, true).is_null());
+        // Without a recorded type (mtyp 0) the name decides.
+        assert!(!getitab(null_mut(), i, untyped, true).is_null());
     }
 }
 

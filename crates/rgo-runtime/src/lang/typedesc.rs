@@ -241,9 +241,64 @@ impl Type {
         (!p.is_null()).then_some(Name(p))
     }
 
-    /// Resolves a typeOff owned by this descriptor.
+    /// Resolves a typeOff owned by this descriptor (null for 0). rgo's typeOffs name a
+    /// *type cell* of the descriptor object, an 8-byte word holding the target
+    /// descriptor's address (`rgo_abi::lang::uncommon::METHOD_MTYP`).
     pub fn type_off(&self, off: i32) -> *const Type {
-        resolve(self as *const Type as *const u8, off) as *const Type
+        let cell = resolve(self as *const Type as *const u8, off) as *const *const Type;
+        if cell.is_null() {
+            return core::ptr::null();
+        }
+        // SAFETY: a non-zero typeOff names an aligned cell inside this descriptor object.
+        unsafe { *cell }
+    }
+
+    /// A func type's parameter and result descriptors and whether it is variadic (None
+    /// for other kinds).
+    pub fn func_params(&self) -> Option<(&'static [*const Type], &'static [*const Type], bool)> {
+        if self.kind() != Kind::Func {
+            return None;
+        }
+        let base = self as *const Type as *const u8;
+        // SAFETY: a func descriptor has the counts after the header and its parameter and
+        // result descriptor pointers after the (optional) uncommon header.
+        unsafe {
+            let nin = *(base.add(ext::FUNC_IN_COUNT as usize) as *const u16) as usize;
+            let out = *(base.add(ext::FUNC_OUT_COUNT as usize) as *const u16);
+            let nout = (out & 0x7fff) as usize;
+            let mut off = unc::offset_for_kind(Kind::Func as u8) as usize;
+            if self.tflag & typ::TFLAG_UNCOMMON != 0 {
+                off += unc::SIZE as usize;
+            }
+            let p = base.add(off) as *const *const Type;
+            Some((
+                core::slice::from_raw_parts(p, nin),
+                core::slice::from_raw_parts(p.add(nin), nout),
+                out & 0x8000 != 0,
+            ))
+        }
+    }
+
+    /// The itab code (`ifn`: receiver = the interface data word) of this type's exported
+    /// method `name` when its signature is `func() string`, as for `Error` and `String`
+    /// (gc's `error` and `stringer` interfaces).
+    pub fn string_method(&self, name: &[u8]) -> Option<*const u8> {
+        let m = self.uncommon()?.methods().iter().find(|m| {
+            self.name_off(m.name)
+                .is_some_and(|n| n.is_exported() && n.name() == name)
+        })?;
+        let sig = self.type_off(m.mtyp);
+        // SAFETY: a non-null mtyp is a func type descriptor, as are its results.
+        let (ins, outs, variadic) = unsafe { sig.as_ref()?.func_params()? };
+        // SAFETY: as above.
+        let out = unsafe { outs.first()?.as_ref()? };
+        let ok = ins.is_empty()
+            && outs.len() == 1
+            && !variadic
+            && out.kind() == Kind::String
+            && out.string() == b"string"
+            && out.pkgpath().is_empty();
+        ok.then_some(m.ifn)
     }
 
     /// Views the descriptor as a kind-specific one.
@@ -416,4 +471,20 @@ pub fn runtime_error_type() -> *const Type {
     } else {
         t
     }
+}
+
+/// The descriptor of package runtime's `*TypeAssertionError` (a pointer to a struct whose
+/// only field is the message string), registered by the package's initialisation.
+static TYPE_ASSERTION_ERROR: core::sync::atomic::AtomicPtr<Type> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Makes `t` the type of failed type assertions' panic values. `t` must be a pointer type
+/// whose element is a struct with one string field, and stay valid.
+pub fn register_type_assertion_error_type(t: *const Type) {
+    TYPE_ASSERTION_ERROR.store(t as *mut Type, core::sync::atomic::Ordering::Release);
+}
+
+/// The registered `*runtime.TypeAssertionError` descriptor, or null.
+pub fn type_assertion_error_type() -> *const Type {
+    TYPE_ASSERTION_ERROR.load(core::sync::atomic::Ordering::Acquire)
 }

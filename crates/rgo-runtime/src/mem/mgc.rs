@@ -394,15 +394,18 @@ pub fn help_and_terminate() {
         if MARK_DONE.load(Ordering::Acquire) {
             break;
         }
-        world::blocking(&mut || futex_wait_timeout(&DONE_SEQ, seq, 1_000_000));
+        // A short sleep, then a pass through the scheduler: a stop-the-world requested
+        // meanwhile waits at most this long for our P.
+        futex_wait_timeout(&DONE_SEQ, seq, 50_000);
+        world::yield_now();
     }
     mark_termination();
 }
 
 /// Takes the cycle lock; waiting for it must not hold up its holder's stop-the-world.
 fn lock_cycle() {
-    if !CYCLE.try_lock() {
-        world::blocking(&mut || CYCLE.lock());
+    while !CYCLE.try_lock() {
+        world::yield_now();
     }
 }
 

@@ -13,10 +13,10 @@
 //!   there) to `stack.hi`; for the calling goroutine from the current SP (the collector
 //!   has already spilled its registers onto it). Called with the world stopped.
 //! * `gomaxprocs()` — the number of Ps (sizes the background mark workers, gctrace).
-//! * `blocking(f)` runs `f`, which may block the calling thread for a while (waiting for
-//!   the cycle lock, for the mark workers), so that it cannot hold up a stop-the-world:
-//!   a goroutine gives up its P for the duration as in a system call. Without this, a
-//!   goroutine sleeping on the cycle lock while its holder stops the world deadlocks.
+//! * `yield_now()` is called in every round of the collector's waits (for the cycle lock,
+//!   for the mark workers): a goroutine yields its P (Gosched) so that a stop-the-world
+//!   requested meanwhile can stop it; runtime threads yield the CPU. Without it, a
+//!   goroutine waiting for the cycle lock while the holder stops the world deadlocks.
 //!
 //! Defaults (today's runtime: one goroutine): stopping the world is a no-op, the only
 //! stack is the calling thread's (the current goroutine's, from SP to `g.stack.hi`, or
@@ -34,7 +34,7 @@ pub struct WorldHooks {
     pub start_the_world: fn(),
     pub for_each_stack: fn(&mut dyn FnMut(usize, usize)),
     pub gomaxprocs: fn() -> usize,
-    pub blocking: fn(&mut dyn FnMut()),
+    pub yield_now: fn(),
 }
 
 static HOOKS: AtomicPtr<WorldHooks> = AtomicPtr::new(core::ptr::null_mut());
@@ -52,7 +52,7 @@ pub const DEFAULT_HOOKS: WorldHooks = WorldHooks {
     start_the_world: || {},
     for_each_stack: current_stack,
     gomaxprocs: default_gomaxprocs,
-    blocking: |f| f(),
+    yield_now: std::thread::yield_now,
 };
 
 /// Whether the scheduler installed its hooks (automatic collection waits for it: with
@@ -83,8 +83,8 @@ pub fn for_each_stack(f: &mut dyn FnMut(usize, usize)) {
 pub fn gomaxprocs() -> usize {
     (hooks().gomaxprocs)().max(1)
 }
-pub fn blocking(f: &mut dyn FnMut()) {
-    (hooks().blocking)(f)
+pub fn yield_now() {
+    (hooks().yield_now)()
 }
 
 fn default_gomaxprocs() -> usize {
