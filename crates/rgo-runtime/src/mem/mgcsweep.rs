@@ -15,10 +15,17 @@
 //!
 //! `ACTIVE_SWEEPERS` counts sweeps in progress (including a span popped but not yet
 //! placed), so "sweeping is finished" means no unswept spans *and* no active sweeper.
+//!
+//! The background sweeper is an OS thread that stop-the-world does not stop: it can read
+//! sweepgen, stall, and pop from a list after mark termination advanced sweepgen, when
+//! that list holds spans already swept for the new cycle. Its sweepgen CAS then fails,
+//! and it puts the span back where it was (a span dropped from the lists would never be
+//! swept again: its stale mark bits would make its objects look black, so they would not
+//! be scanned, and what they point to would be freed).
 
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use super::mcentral::{push_swept, unswept, CENTRAL};
+use super::mcentral::{push_swept, unswept, SpanPtr, CENTRAL};
 use super::mheap::{free_span, SWEEPGEN};
 use super::mspan::{MSpan, BITMAP_WORDS};
 use super::mstats::{FREES, LARGE_FREED_BYTES};
@@ -136,11 +143,11 @@ pub fn sweepone() -> Option<usize> {
         let s = {
             let mut l = CENTRAL[spc].lists.lock();
             match l.partial[unswept(sg)].pop() {
-                Some(s) => Some(s.0),
-                None => l.full[unswept(sg)].pop().map(|s| s.0),
+                Some(s) => Some((s.0, false)),
+                None => l.full[unswept(sg)].pop().map(|s| (s.0, true)),
             }
         };
-        let Some(s) = s else {
+        let Some((s, from_full)) = s else {
             drop(active);
             continue;
         };
@@ -160,6 +167,23 @@ pub fn sweepone() -> Option<usize> {
         {
             // SAFETY: we won the CAS.
             unsafe { sweep_span(s, false) };
+        } else {
+            // `sg` is stale: a cycle ended since we read it (only the background sweeper,
+            // which stop-the-world does not stop, can straddle that), so the list we
+            // popped from now holds spans swept for the new cycle. Put the span back
+            // where it was: dropped, it would never be swept again, and its stale mark
+            // bits would make its objects look black, unscanned, in later cycles (their
+            // referents would be freed).
+            let mut l = CENTRAL[spc].lists.lock();
+            let list = if from_full {
+                &mut l.full[unswept(sg)]
+            } else {
+                &mut l.partial[unswept(sg)]
+            };
+            list.push(SpanPtr(s));
+            drop(l);
+            drop(active);
+            return Some(0);
         }
         drop(active);
         return Some(npages);
@@ -181,9 +205,16 @@ pub fn is_sweep_done() -> bool {
 
 /// Sweeps everything that is left and waits for concurrent sweepers (gc's finishsweep_m).
 pub fn finish_sweep() {
-    while sweepone().is_some() {}
-    while ACTIVE_SWEEPERS.load(Ordering::Acquire) != 0 {
-        std::thread::yield_now();
+    loop {
+        while sweepone().is_some() {}
+        while ACTIVE_SWEEPERS.load(Ordering::Acquire) != 0 {
+            std::thread::yield_now();
+        }
+        // A background sweeper with a stale sweepgen may have put an unswept span back
+        // while we waited (see `sweepone`).
+        if is_sweep_done() {
+            break;
+        }
     }
 }
 
