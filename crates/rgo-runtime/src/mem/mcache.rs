@@ -178,7 +178,11 @@ thread_local! {
 }
 
 /// The calling thread's mcache, created on first use.
-#[inline]
+///
+/// Never inlined, like `g::getg`: a goroutine can yield inside the allocator (an assist
+/// waiting for the cycle to end) and resume on another thread, and an inlined thread-local
+/// access lets the compiler reuse the old thread's address after the call.
+#[inline(never)]
 pub fn current() -> *mut MCache {
     let c = CURRENT.try_with(|t| t.0.get()).unwrap_or(ptr::null_mut());
     if !c.is_null() {
