@@ -1381,13 +1381,17 @@ pub fn exitsyscall() {
     }
 }
 
+/// Whether the caller runs on a user goroutine (not g0) whose M holds a P.
+fn on_goroutine_with_p() -> bool {
+    let gp = getg();
+    // SAFETY: gp is null or this thread's current G; its M is read by this thread only.
+    !gp.is_null() && unsafe { !crate::g::is_g0(gp) && !(*gp).m.is_null() } && !cur_p().is_null()
+}
+
 /// Runs `f` as a blocking system call (between [`entersyscall`] and [`exitsyscall`]) when
 /// called on a goroutine; directly otherwise.
 pub fn syscall<R>(f: impl FnOnce() -> R) -> R {
-    let gp = getg();
-    // SAFETY: gp is null or this thread's current G.
-    let on_goroutine = !gp.is_null() && unsafe { !crate::g::is_g0(gp) && !(*gp).m.is_null() };
-    if !on_goroutine || cur_p().is_null() {
+    if !on_goroutine_with_p() {
         return f();
     }
     entersyscall();
@@ -1770,12 +1774,7 @@ pub fn for_each_stack(f: &mut dyn FnMut(usize, usize)) {
 /// `WorldHooks::yield_now`: a goroutine holding a P yields it (and passes through the
 /// scheduler, where a pending stop-the-world stops it); other callers yield the thread.
 fn gc_yield() {
-    let gp = getg();
-    // SAFETY: gp is null or this thread's G; its M and P are read by this thread only.
-    let user = unsafe {
-        !gp.is_null() && !crate::g::is_g0(gp) && !(*gp).m.is_null() && !(*(*gp).m).p.is_null()
-    };
-    if user {
+    if on_goroutine_with_p() {
         gosched();
     } else {
         std::thread::yield_now();

@@ -42,6 +42,14 @@ enum Cmd {
     Version,
 }
 
+/// `-gcflags`: a bad flag is a usage error (exit 2).
+fn parse_gcflags(s: Option<&str>) -> Result<rgo_driver::Flags, ExitCode> {
+    rgo_driver::Flags::parse(s.unwrap_or("")).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
 fn fail(f: rgo_driver::Failure) -> ExitCode {
     eprint!("{}", f.message);
     if !f.message.ends_with('\n') {
@@ -81,12 +89,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Cmd::Run { args, gcflags } => {
-            let flags = match rgo_driver::Flags::parse(gcflags.as_deref().unwrap_or("")) {
+            let flags = match parse_gcflags(gcflags.as_deref()) {
                 Ok(f) => f,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             // Like `go run`: the leading .go arguments are the program, the rest its args.
             let n = args.iter().take_while(|a| a.ends_with(".go")).count();
@@ -102,12 +107,9 @@ fn main() -> ExitCode {
             files,
             gcflags,
         } => {
-            let flags = match rgo_driver::Flags::parse(gcflags.as_deref().unwrap_or("")) {
+            let flags = match parse_gcflags(gcflags.as_deref()) {
                 Ok(f) => f,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             let out =
                 output.unwrap_or_else(|| PathBuf::from(files[0].file_stem().unwrap_or_default()));

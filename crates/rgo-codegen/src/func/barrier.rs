@@ -154,36 +154,36 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// Zeroed heap memory for a value of type `ty`, typed for the collector.
     pub(super) fn heap_alloc(&mut self, ty: TypeId) -> R<Value> {
+        if !self.has_pointers(ty) {
+            return self.alloc_noscan(layout(self.types(), ty).size);
+        }
+        let desc = self.desc_addr(ty, Pos(0))?;
         let g = self.g;
-        let r = if self.has_pointers(ty) {
-            let desc = self.desc_addr(ty, Pos(0))?;
-            self.call_rt(m::NEWOBJECT, &[g, desc])?
-        } else {
-            let size = layout(self.types(), ty).size;
-            let size = self.b.ins().iconst(I64, size as i64);
-            let null = self.b.ins().iconst(I64, 0);
-            let zero = self.b.ins().iconst(I64, 1);
-            self.call_rt(m::MALLOCGC, &[g, size, null, zero])?
-        };
-        r.ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))
+        self.call_rt(m::NEWOBJECT, &[g, desc])?
+            .ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))
+    }
+
+    /// Zeroed pointer-free heap memory of `size` bytes (a noscan span).
+    fn alloc_noscan(&mut self, size: u64) -> R<Value> {
+        let g = self.g;
+        let size = self.b.ins().iconst(I64, size as i64);
+        let null = self.b.ins().iconst(I64, 0);
+        let zero = self.b.ins().iconst(I64, 1);
+        self.call_rt(m::MALLOCGC, &[g, size, null, zero])?
+            .ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))
     }
 
     /// Zeroed heap memory for `n` values of type `elem` (a composite literal's backing
     /// array), typed for the collector.
     pub(super) fn heap_alloc_array(&mut self, elem: TypeId, n: u64) -> R<Value> {
-        let g = self.g;
-        if self.has_pointers(elem) {
-            let desc = self.desc_addr(elem, Pos(0))?;
-            let count = self.b.ins().iconst(I64, n as i64);
-            self.call_rt(m::NEWARRAY, &[g, desc, count])?
-        } else {
-            let size = layout(self.types(), elem).size * n;
-            let size = self.b.ins().iconst(I64, size as i64);
-            let null = self.b.ins().iconst(I64, 0);
-            let zero = self.b.ins().iconst(I64, 1);
-            self.call_rt(m::MALLOCGC, &[g, size, null, zero])?
+        if !self.has_pointers(elem) {
+            return self.alloc_noscan(layout(self.types(), elem).size * n);
         }
-        .ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))
+        let desc = self.desc_addr(elem, Pos(0))?;
+        let count = self.b.ins().iconst(I64, n as i64);
+        let g = self.g;
+        self.call_rt(m::NEWARRAY, &[g, desc, count])?
+            .ok_or_else(|| self.err(Pos(0), "internal compiler error: alloc"))
     }
 }
 

@@ -58,21 +58,7 @@ pub(crate) fn analyze<'a>(
     sig: &'a FuncType,
     body: &'a Block,
 ) -> FuncInfo<'a> {
-    let mut w = Walker {
-        pkg,
-        ti,
-        info: FuncInfo {
-            heap: HashSet::new(),
-            captures: HashMap::new(),
-            lits: Vec::new(),
-            lit_parents: Vec::new(),
-            funcs: HashSet::new(),
-            types: HashSet::new(),
-            sites: Vec::new(),
-        },
-        owner: HashMap::new(),
-        stack: Vec::new(),
-    };
+    let mut w = Walker::new(pkg, ti);
     if let Some(r) = recv {
         w.fields(std::slice::from_ref(r));
     }
@@ -111,21 +97,7 @@ pub(crate) fn report(pkg: &Package, info: &FuncInfo<'_>) -> Vec<(Pos, String)> {
 /// The same analysis over package-level initialiser expressions (the function literals
 /// they contain capture only each other's variables).
 pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) -> FuncInfo<'a> {
-    let mut w = Walker {
-        pkg,
-        ti,
-        info: FuncInfo {
-            heap: HashSet::new(),
-            captures: HashMap::new(),
-            lits: Vec::new(),
-            lit_parents: Vec::new(),
-            funcs: HashSet::new(),
-            types: HashSet::new(),
-            sites: Vec::new(),
-        },
-        owner: HashMap::new(),
-        stack: Vec::new(),
-    };
+    let mut w = Walker::new(pkg, ti);
     for e in exprs {
         w.expr(e);
     }
@@ -133,6 +105,24 @@ pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) ->
 }
 
 impl<'a, 'p> Walker<'a, 'p> {
+    fn new(pkg: &'p Package, ti: &'p Info) -> Self {
+        Walker {
+            pkg,
+            ti,
+            info: FuncInfo {
+                heap: HashSet::new(),
+                captures: HashMap::new(),
+                lits: Vec::new(),
+                lit_parents: Vec::new(),
+                funcs: HashSet::new(),
+                types: HashSet::new(),
+                sites: Vec::new(),
+            },
+            owner: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
     fn tv(&self, id: NodeId) -> Option<&'p TypeAndValue> {
         self.ti.types.get(&id)
     }

@@ -418,11 +418,26 @@ pub unsafe extern "C" fn rgo_assertI2I(
         type_assertion_panic(g, None, None, unsafe { &(*inter).typ }, b"");
     }
     // SAFETY: see above.
+    unsafe { retarget(g, inter, tab, false) }
+}
+
+/// The itab of non-null `tab`'s dynamic type for interface `inter` (`tab` itself when it
+/// is already for `inter`); `canfail`: null instead of a panic when the type lacks a method.
+///
+/// # Safety
+/// See above; `tab` is non-null.
+unsafe fn retarget(
+    g: *mut G,
+    inter: *const InterfaceType,
+    tab: *const Itab,
+    canfail: bool,
+) -> *const Itab {
+    // SAFETY: per the contract.
     unsafe {
         if (*tab).inter == inter {
             return tab;
         }
-        getitab(g, inter, (*tab).typ, false)
+        getitab(g, inter, (*tab).typ, canfail)
     }
 }
 
@@ -441,12 +456,7 @@ pub unsafe extern "C" fn rgo_assertI2I2(
         return core::ptr::null();
     }
     // SAFETY: see above.
-    unsafe {
-        if (*tab).inter == inter {
-            return tab;
-        }
-        getitab(g, inter, (*tab).typ, true)
-    }
+    unsafe { retarget(g, inter, tab, true) }
 }
 
 /// A statically valid conversion to interface `inter` from one with itab `tab`.
@@ -464,12 +474,7 @@ pub unsafe extern "C" fn rgo_convI2I(
         return core::ptr::null();
     }
     // SAFETY: see above.
-    unsafe {
-        if (*tab).inter == inter {
-            return tab;
-        }
-        getitab(g, inter, (*tab).typ, false)
-    }
+    unsafe { retarget(g, inter, tab, false) }
 }
 
 /// A failed `x.(T)` (concrete `T` = `want`) on an interface of static type `iface`
