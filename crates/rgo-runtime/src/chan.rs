@@ -13,7 +13,8 @@
 //! * `qcount` ≤ `dataqsiz`; a closed channel never gains senders.
 //!
 //! Hand-off: a send that finds a waiting receiver copies straight into the receiver's
-//! memory (its stack — safe because stacks never move and the receiver is parked) and
+//! memory (its stack — safe because stacks never move and the receiver is parked; a
+//! compacted stack is copied back first, see stackcompact.rs) and
 //! readies it; a receive that finds a waiting sender on a full buffer takes the head
 //! element and puts the sender's value at the tail, keeping FIFO order. So a woken
 //! goroutine never has to retry: its operation is complete when it wakes, `success` says
@@ -302,6 +303,21 @@ impl Hchan {
         }
     }
 
+    /// A parked goroutine's `elem` is about to be read or written: its stack must be
+    /// resident (stackcompact.rs). Discarding receives and zero-size values touch nothing,
+    /// so those goroutines are restored only when they next run.
+    ///
+    /// # Safety
+    /// `sg` is a dequeued sudog of a parked goroutine (lock held).
+    unsafe fn touch_stack(&self, sg: *mut Sudog) {
+        // SAFETY: by contract.
+        unsafe {
+            if self.elemsize != 0 && !(*sg).elem.is_null() {
+                crate::stackcompact::ensure_resident((*sg).g);
+            }
+        }
+    }
+
     fn advance(&self, i: usize) -> usize {
         if i + 1 == self.dataqsiz {
             0
@@ -315,6 +331,7 @@ impl Hchan {
     pub(crate) fn send_to(&mut self, sg: *mut Sudog, ep: *const u8) -> *mut G {
         // SAFETY: sg was dequeued from our recvq; its goroutine is parked.
         unsafe {
+            self.touch_stack(sg);
             self.copy((*sg).elem, ep);
             (*sg).elem = ptr::null_mut();
             (*sg).success = true;
@@ -329,6 +346,7 @@ impl Hchan {
     pub(crate) fn recv_from(&mut self, sg: *mut Sudog, ep: *mut u8) -> *mut G {
         // SAFETY: sg was dequeued from our sendq; its goroutine is parked.
         unsafe {
+            self.touch_stack(sg);
             if self.dataqsiz == 0 {
                 self.copy(ep, (*sg).elem);
             } else {
@@ -544,6 +562,7 @@ pub unsafe fn closechan(c: *mut Hchan) {
         }
         // SAFETY: dequeued sudog of a parked goroutine.
         unsafe {
+            ch.touch_stack(sg);
             ch.zero_elem((*sg).elem);
             (*sg).elem = ptr::null_mut();
             (*sg).success = false;
@@ -590,6 +609,7 @@ pub unsafe extern "C" fn rgo_makechan(
 /// See `rgo_abi::entry::CHANSEND`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_chansend(_g: *mut G, c: *mut Hchan, elem: *const u8) {
+    crate::stackcompact::safepoint();
     // SAFETY: forwarded contract.
     unsafe { chansend(c, elem, true) };
 }
@@ -598,6 +618,7 @@ pub unsafe extern "C" fn rgo_chansend(_g: *mut G, c: *mut Hchan, elem: *const u8
 /// See `rgo_abi::entry::CHANRECV`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_chanrecv(_g: *mut G, c: *mut Hchan, elem: *mut u8) -> bool {
+    crate::stackcompact::safepoint();
     // SAFETY: forwarded contract.
     unsafe { chanrecv(c, elem, true).1 }
 }

@@ -45,7 +45,7 @@
 use core::cell::Cell;
 use core::mem::offset_of;
 use core::ptr;
-use core::sync::atomic::{AtomicI64, AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicI64, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 use crate::lock::{Locked, Note};
 use crate::panic::Panic;
@@ -270,6 +270,15 @@ pub struct G {
     pub syscallsp: usize,
     /// Callee-saved registers at entersyscall, for the collector (see proc::entersyscall).
     pub syscall_regs: [usize; 6],
+    /// A compacted stack's bytes (from `sched.sp` to `stack.hi`, `saved_len` of them), or
+    /// null while the stack is resident (stackcompact.rs).
+    pub saved_stack: AtomicPtr<u8>,
+    pub saved_len: usize,
+    /// Compaction epoch of the last park; whether the G is in a P's candidate list; for a
+    /// dead G, whether its stack's pages were given back.
+    pub park_epoch: u32,
+    pub compact_candidate: bool,
+    pub stack_released: bool,
 }
 
 // Generated code relies on these offsets (rgo_abi::g).
@@ -316,6 +325,11 @@ impl G {
             timer: ptr::null_mut(),
             syscallsp: 0,
             syscall_regs: [0; 6],
+            saved_stack: AtomicPtr::new(ptr::null_mut()),
+            saved_len: 0,
+            park_epoch: 0,
+            compact_candidate: false,
+            stack_released: false,
         }
     }
 

@@ -11,6 +11,7 @@
 //! |-------------|---------------------------|------------------------------------------------------|
 //! | [`g`]       | runtime2.go               | G (goroutine), M (OS thread), their states, TLS      |
 //! | [`stack`]   | stack.go                  | goroutine stack reservations, the stack pool         |
+//! | [`stackcompact`] | stack.go (shrinkstack) | parked goroutines' stacks copied out, pages released |
 //! | [`context`] | asm_amd64.s               | gogo / mcall / systemstack context switches          |
 //! | [`proc`]    | proc.go                   | the G-M-P scheduler, syscalls, stop-the-world        |
 //! | [`runq`]    | proc.go (runq*)           | per-P lock-free run queues, G lists                  |
@@ -54,6 +55,7 @@ pub mod runq;
 pub mod select;
 pub mod signal;
 pub mod stack;
+pub mod stackcompact;
 pub mod start;
 pub mod string;
 pub mod symtab;

@@ -747,6 +747,7 @@ pub fn fatal_deadlock(msg: &str) -> ! {
                 // SAFETY: g is a live G from allgs; a parked goroutine's frame-pointer
                 // chain starts at its saved FP.
                 unsafe {
+                    crate::stackcompact::ensure_resident(gp);
                     goroutineheader(gp);
                     crate::symtab::print_traceback(gp, g.sched.fp);
                     crate::symtab::print_created_by(gp);

@@ -123,6 +123,9 @@ pub struct P {
     gfree: UnsafeCell<GQueue>,
     /// Free sudogs (owner only).
     pub(crate) sudogcache: UnsafeCell<Vec<*mut crate::chan::Sudog>>,
+    /// Goroutines parked on this P that a stack compaction pass may copy out (owner, or
+    /// the pass with the world stopped; see stackcompact.rs).
+    pub(crate) compact_candidates: UnsafeCell<Vec<*mut G>>,
     /// Timers started on this P, and the earliest deadline (0: none) for lock-free checks.
     pub timers: Locked<TimerHeap>,
     pub timer0_when: AtomicI64,
@@ -150,6 +153,7 @@ impl P {
             runq: RunQueue::new(),
             gfree: UnsafeCell::new(GQueue::new()),
             sudogcache: UnsafeCell::new(Vec::new()),
+            compact_candidates: UnsafeCell::new(Vec::new()),
             timers: Locked::new(TimerHeap::new()),
             timer0_when: AtomicI64::new(0),
         }
@@ -249,7 +253,7 @@ pub fn gomaxprocs_now() -> usize {
     GOMAXPROCS.load(Ordering::Acquire).max(1) as usize
 }
 
-fn for_each_p(mut f: impl FnMut(&'static P)) {
+pub(crate) fn for_each_p(mut f: impl FnMut(&'static P)) {
     for i in 0..gomaxprocs_now() {
         if let Some(p) = allp(i) {
             f(p)
@@ -788,6 +792,11 @@ fn execute(gp: *mut G, inherit: bool) -> ! {
         if GCWAITING.load(Ordering::Acquire) == 0 {
             (*gp).preempt.store(0, Ordering::Relaxed);
         }
+        crate::stackcompact::ensure_resident(gp);
+        if crate::stackcompact::wanted() {
+            // Its next poll runs the pass (this is g0, which cannot stop the world).
+            (*gp).preempt.store(1, Ordering::Relaxed);
+        }
         if !inherit {
             (*(*m).p).schedtick.fetch_add(1, Ordering::Relaxed);
         }
@@ -1106,6 +1115,7 @@ extern "C" fn park_m(arg: usize) -> ! {
     unsafe {
         (*gp).cas_status(GStatus::Running, GStatus::Waiting);
         dropg(m);
+        crate::stackcompact::note_parked((*m).p, gp);
         if let Some(f) = (*m).waitunlockf.take() {
             let lock = (*m).waitlock;
             (*m).waitlock = ptr::null_mut();
@@ -1185,6 +1195,7 @@ extern "C" fn goexit0(arg: usize) -> ! {
 /// Ends the current goroutine (runtime.Goexit after deferred calls, or the return of its
 /// entry function).
 pub fn goexit1() -> ! {
+    crate::stackcompact::safepoint();
     let gp = getg();
     // Defer hook: runtime.Goexit runs the goroutine's deferred calls here.
     // SAFETY: gp is the running goroutine.
@@ -1208,6 +1219,26 @@ unsafe fn gfput(pp: *mut P, gp: *mut G) {
                 g.push_front(x);
             }
         }
+    }
+}
+
+/// Reports the stacks of dead Gs on the global free list whose pages were not yet given
+/// back, and marks them given back (a stack compaction pass, world stopped). New Gs are
+/// pushed at the front, so the walk stops at the first one already released.
+pub(crate) fn release_dead_stacks(f: &mut dyn FnMut(usize, usize)) {
+    let q = GFREE.lock();
+    let mut gp = q.head;
+    while !gp.is_null() {
+        // SAFETY: Gs on the free list are valid and, with the world stopped, ours.
+        let g = unsafe { &mut *gp };
+        if g.stack_released {
+            break;
+        }
+        if matches!(g.stack_mem, Some(m) if m.kind == crate::stack::StackKind::Pooled) {
+            g.stack_released = true;
+            f(g.stack.lo, g.stack.hi);
+        }
+        gp = g.schedlink;
     }
 }
 
@@ -1258,6 +1289,10 @@ pub fn newproc(f: GoEntry, arg: *mut u8) -> *mut G {
             gp = alloc_g(0);
             (*gp).set_status(GStatus::Dead);
             (*gp).set_stack(crate::stack::stackalloc());
+            crate::stackcompact::note_growth(1);
+        } else if (*gp).stack_released {
+            (*gp).stack_released = false;
+            crate::stackcompact::note_growth(1);
         }
         (*gp).goid = new_goid();
         (*gp).start_fn = f as usize;
@@ -1382,6 +1417,12 @@ pub fn exitsyscall() {
 }
 
 /// Whether the caller runs on a user goroutine (not g0) whose M holds a P.
+/// The caller may stop the world: a goroutine holding a P and no runtime lock.
+pub(crate) fn may_stop_world() -> bool {
+    // SAFETY: the current G's M is this thread's.
+    on_goroutine_with_p() && unsafe { (*getm()).locks == 0 }
+}
+
 fn on_goroutine_with_p() -> bool {
     let gp = getg();
     // SAFETY: gp is null or this thread's current G; its M is read by this thread only.
@@ -1545,6 +1586,8 @@ fn procresize(s: &mut SchedInner, n: usize) {
             let mut g = GFREE.lock();
             g.append(gf);
             drop(g);
+            let cands = core::mem::take(&mut *p.compact_candidates.get());
+            (*(*ALLP[0].load(Ordering::Acquire)).compact_candidates.get()).extend(cands);
             let moved: Vec<*mut crate::time::Timer> = {
                 let mut h = p.timers.lock();
                 let mut v = Vec::new();
@@ -1765,6 +1808,8 @@ pub fn for_each_stack(f: &mut dyn FnMut(usize, usize)) {
         if core::ptr::eq(g, cur) {
             let lo = if g.stack.contains(sp) { sp } else { g.sched.sp };
             f(lo, g.stack.hi);
+        } else if let Some((lo, hi)) = crate::stackcompact::saved_range(g) {
+            f(lo, hi);
         } else if let Some((lo, hi)) = stack_scan_range(g) {
             f(lo, hi);
         }
@@ -1914,6 +1959,7 @@ unsafe fn poll(g: *mut G) {
     if m.is_null() || unsafe { (*m).locks != 0 || (*m).p.is_null() || (*m).g0 == g } {
         return;
     }
+    crate::stackcompact::safepoint();
     gosched();
 }
 
@@ -1935,6 +1981,7 @@ pub unsafe extern "C" fn rgo_newproc(_g: *mut G, f: GoEntry, arg: *mut u8) {
     let gp = newproc(f, arg);
     // SAFETY: gp is a live G; gopc is only read by tracebacks.
     unsafe { (*gp).gopc = gopc };
+    crate::stackcompact::safepoint();
 }
 
 /// runtime.Gosched.

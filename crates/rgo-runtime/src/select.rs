@@ -259,6 +259,7 @@ pub unsafe extern "C" fn rgo_selectgo(
     ncases: i64,
     block: i8,
 ) -> i64 {
+    crate::stackcompact::safepoint();
     let cases: &[Scase] = if ncases <= 0 || cases.is_null() {
         &[]
     } else {

@@ -3,8 +3,9 @@
 //! Go starts goroutines on 2 KiB stacks and copies a stack to a larger one when it runs
 //! out. rgo cannot move stacks (Cranelift-generated frames hold raw pointers into them), so
 //! each goroutine instead gets a large *virtual reservation* that the kernel commits a page
-//! at a time as the goroutine first touches it. A parked goroutine that used little stack
-//! therefore costs a page or two of memory, whatever its reservation.
+//! at a time as the goroutine first touches it. A running goroutine that used little stack
+//! therefore costs a page or two of memory, whatever its reservation; one that stays
+//! parked costs only the bytes it uses, once stackcompact.rs has copied them out.
 //!
 //! The limit is enforced by generated code, not by the memory map: every Go function's
 //! prologue compares the new SP with `g.stackguard` (`stack.lo + STACK_RED_ZONE`) and
@@ -31,8 +32,9 @@
 //! top of a stack never commits a 2 MiB page. Reservations use `MAP_NORESERVE`, so they do
 //! not count against the overcommit heuristic.
 //!
-//! Later (scheduler): per-P caches of free stacks in front of the global pool, and freeing
-//! dead goroutines' stacks during GC as Go does.
+//! Dead goroutines keep their stacks on the G free lists; a parked goroutine's stack, and
+//! the stacks of dead goroutines on the global free list, are given back to the kernel by
+//! stackcompact.rs (with [`release_range`]).
 
 use crate::lock::Locked;
 
@@ -231,6 +233,35 @@ pub fn release_pages(mem: &StackMem) {
     // SAFETY: the range lies inside a stack we own and that nobody runs on any more.
     unsafe {
         libc::madvise(mem.lo as *mut libc::c_void, len, libc::MADV_DONTNEED);
+    }
+}
+
+/// Gives the pages of `[lo, hi)` (whole pooled stacks nobody runs on) back to the kernel,
+/// page tables included; they read as zeros when next touched. A fresh mapping with the
+/// region's flags replaces the range (MADV_DONTNEED would keep the page tables, one 4 KiB
+/// page per touched stack at this spacing); the kernel merges it back into the region's
+/// mapping, so the number of mappings does not grow.
+pub fn release_range(lo: usize, hi: usize) {
+    // SAFETY: by contract the range lies inside a pool region we own and holds no live
+    // data; MAP_FIXED replaces exactly that range.
+    unsafe {
+        let p = libc::mmap(
+            lo as *mut libc::c_void,
+            hi - lo,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE
+                | libc::MAP_ANONYMOUS
+                | libc::MAP_NORESERVE
+                | libc::MAP_STACK
+                | libc::MAP_FIXED,
+            -1,
+            0,
+        );
+        if p == libc::MAP_FAILED {
+            libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED);
+            return;
+        }
+        libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_NOHUGEPAGE);
     }
 }
 
