@@ -902,7 +902,8 @@ fn steal_work(pp: &'static P, mut now: i64) -> Option<*mut G> {
                 }
             }
             if victim.status() != PStatus::Idle || last {
-                if let Some(gp) = pp.runq.steal(&victim.runq, last) {
+                let running = victim.status() == PStatus::Running;
+                if let Some(gp) = pp.runq.steal(&victim.runq, last, running) {
                     return Some(gp);
                 }
             }

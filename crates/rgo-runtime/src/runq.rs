@@ -282,8 +282,15 @@ impl RunQueue {
 
     /// Thief side: claims half of this queue (at least one G), copying the Gs into
     /// `dst`'s ring starting at index `dst_tail`. Takes runnext when the ring is empty and
-    /// `steal_runnext` is set. Returns how many Gs were claimed.
-    fn grab(&self, dst: &RunQueue, dst_tail: u32, steal_runnext: bool) -> u32 {
+    /// `steal_runnext` is set (after a short pause when the victim's P is running). Returns
+    /// how many Gs were claimed.
+    fn grab(
+        &self,
+        dst: &RunQueue,
+        dst_tail: u32,
+        steal_runnext: bool,
+        victim_running: bool,
+    ) -> u32 {
         loop {
             let h = self.head.load(Ordering::Acquire);
             let t = self.tail.load(Ordering::Acquire);
@@ -291,7 +298,15 @@ impl RunQueue {
             let n = n - n / 2;
             if n == 0 {
                 if steal_runnext {
-                    let next = self.runnext.load(Ordering::Acquire);
+                    let mut next = self.runnext.load(Ordering::Acquire);
+                    if !next.is_null() && victim_running {
+                        // The victim has most likely just readied `next` and is about to
+                        // block and run it (a channel hand-off): give it that chance
+                        // rather than bounce the pair between Ps (Go backs off alike).
+                        // SAFETY: usleep has no preconditions.
+                        unsafe { libc::usleep(3) };
+                        next = self.runnext.load(Ordering::Acquire);
+                    }
                     if !next.is_null()
                         && self
                             .runnext
@@ -329,9 +344,14 @@ impl RunQueue {
 
     /// Owner of `self` steals half of `victim`'s Gs into its own ring and returns one of
     /// them to run, or None.
-    pub fn steal(&self, victim: &RunQueue, steal_runnext: bool) -> Option<*mut G> {
+    pub fn steal(
+        &self,
+        victim: &RunQueue,
+        steal_runnext: bool,
+        victim_running: bool,
+    ) -> Option<*mut G> {
         let t = self.tail.load(Ordering::Relaxed);
-        let n = victim.grab(self, t, steal_runnext);
+        let n = victim.grab(self, t, steal_runnext, victim_running);
         if n == 0 {
             return None;
         }

@@ -700,7 +700,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             match op {
                 Add => ins.iadd(x, y),
                 Sub => ins.isub(x, y),
-                Mul => ins.imul(x, y),
+                Mul => return Ok(vec![self.mul_int(x, y)]),
                 And => ins.band(x, y),
                 Or => ins.bor(x, y),
                 Xor => ins.bxor(x, y),
@@ -713,6 +713,37 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 _ => return Err(self.unsupported(pos, &format!("operator {}", op.as_str()))),
             }
         }])
+    }
+
+    /// `x * y` on integers. A multiplier of 3, 5 or 9 becomes `x + x<<k`, which the x64
+    /// backend folds into one `lea` (1–2 cycles, against 3 for `imul`: it sits on the
+    /// dependency chain of loops like `x = 3*x + 1`); Cranelift already turns powers of two
+    /// into shifts.
+    fn mul_int(&mut self, x: Value, y: Value) -> Value {
+        let konst =
+            |b: &cranelift_frontend::FunctionBuilder<'_>, v: Value| match b.func.dfg.value_def(v) {
+                cranelift_codegen::ir::ValueDef::Result(inst, 0) => match b.func.dfg.insts[inst] {
+                    cranelift_codegen::ir::InstructionData::UnaryImm {
+                        opcode: cranelift_codegen::ir::Opcode::Iconst,
+                        imm,
+                    } => Some(imm.bits()),
+                    _ => None,
+                },
+                _ => None,
+            };
+        let (v, c) = match (konst(&self.b, x), konst(&self.b, y)) {
+            (_, Some(c)) => (x, c),
+            (Some(c), _) => (y, c),
+            _ => return self.b.ins().imul(x, y),
+        };
+        let shift = match c {
+            3 => 1,
+            5 => 2,
+            9 => 3,
+            _ => return self.b.ins().imul(x, y),
+        };
+        let sh = self.b.ins().ishl_imm_u(v, shift);
+        self.b.ins().iadd(v, sh)
     }
 
     /// Go integer division: a zero divisor panics; for signed operands `MinInt / -1`

@@ -59,7 +59,7 @@ fn steal_takes_half() {
         // SAFETY: single-threaded.
         unsafe { victim.put(g, false) };
     }
-    let g = thief.steal(&victim, false).unwrap();
+    let g = thief.steal(&victim, false, false).unwrap();
     assert_eq!(id(g), 5, "returns the last of the stolen half");
     assert_eq!(thief.len(), 4);
     assert_eq!(victim.len(), 5);
@@ -68,8 +68,8 @@ fn steal_takes_half() {
     // SAFETY: single-threaded.
     unsafe { v2.put(gs[0], true) };
     let t2 = RunQueue::new();
-    assert!(t2.steal(&v2, false).is_none());
-    assert_eq!(t2.steal(&v2, true), Some(gs[0]));
+    assert!(t2.steal(&v2, false, false).is_none());
+    assert_eq!(t2.steal(&v2, true, true), Some(gs[0]));
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn concurrent_steal_consumes_each_g_once() {
             let mine = RunQueue::new();
             loop {
                 let finished = done.load(Ordering::Acquire);
-                if let Some(g) = mine.steal(&vq, true) {
+                if let Some(g) = mine.steal(&vq, true, false) {
                     seen[id(g) as usize - 1].fetch_add(1, Ordering::Relaxed);
                     while let Some((g, _)) = mine.get() {
                         seen[id(g) as usize - 1].fetch_add(1, Ordering::Relaxed);
