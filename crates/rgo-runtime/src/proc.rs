@@ -129,6 +129,10 @@ pub struct P {
     /// Timers started on this P, and the earliest deadline (0: none) for lock-free checks.
     pub timers: Locked<TimerHeap>,
     pub timer0_when: AtomicI64,
+    /// Goroutines started minus goroutines ended on this P (written by the owner only, so
+    /// without a locked instruction; runtime.NumGoroutine sums every P's). A goroutine
+    /// may end on another P than the one that started it, so one P's count can go negative.
+    ngoroutines: AtomicI64,
 }
 
 // SAFETY: the UnsafeCell fields are accessed only by the P's owner (gfree, sudogcache) or
@@ -156,6 +160,7 @@ impl P {
             compact_candidates: UnsafeCell::new(Vec::new()),
             timers: Locked::new(TimerHeap::new()),
             timer0_when: AtomicI64::new(0),
+            ngoroutines: AtomicI64::new(0),
         }
     }
 
@@ -279,7 +284,24 @@ pub fn ncpu() -> usize {
 /// Live goroutines (runtime.NumGoroutine); as in gc, the finalizer goroutine does not
 /// count.
 pub fn num_goroutine() -> i64 {
-    NGOROUTINES.load(Ordering::Relaxed) - crate::mem::mfinal::system_goroutines()
+    let mut n = NGOROUTINES.load(Ordering::Relaxed);
+    for i in 0..MAX_PROCS {
+        if let Some(p) = allp(i) {
+            n += p.ngoroutines.load(Ordering::Relaxed);
+        }
+    }
+    n - crate::mem::mfinal::system_goroutines()
+}
+
+/// Counts a goroutine started (+1) or ended (-1) on `pp`, which the caller holds.
+fn count_goroutine(pp: *mut P, d: i64) {
+    if pp.is_null() {
+        NGOROUTINES.fetch_add(d, Ordering::Relaxed);
+    } else {
+        // SAFETY: pp is held by the caller, the only writer of its count.
+        let c = unsafe { &(*pp).ngoroutines };
+        c.store(c.load(Ordering::Relaxed) + d, Ordering::Relaxed);
+    }
 }
 
 /// A cheap per-M random number (Go's fastrand).
@@ -1185,7 +1207,7 @@ extern "C" fn goexit0(arg: usize) -> ! {
         (*gp).defer = ptr::null_mut();
         (*gp).waitreason = WaitReason::Zero;
         (*gp).preempt.store(0, Ordering::Relaxed);
-        NGOROUTINES.fetch_sub(1, Ordering::Relaxed);
+        count_goroutine((*m).p, -1);
         if (*gp).goid != 1 {
             gfput((*m).p, gp);
         }
@@ -1302,7 +1324,7 @@ pub fn newproc(f: GoEntry, arg: *mut u8) -> *mut G {
         (*gp).sig = 0;
         let hi = (*gp).stack.hi;
         context::prepare(&mut (*gp).sched, hi, goroutine_start, gp as usize);
-        NGOROUTINES.fetch_add(1, Ordering::Relaxed);
+        count_goroutine(pp, 1);
         (*gp).cas_status(GStatus::Dead, GStatus::Runnable);
         runqput(pp, gp, true);
         wakep();
@@ -1970,15 +1992,10 @@ unsafe fn poll(g: *mut G) {
 /// `g` is the running goroutine; `f` must be callable as `f(newg, arg)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_newproc(_g: *mut G, f: GoEntry, arg: *mut u8) {
-    // The creating Go frame: the first one above us.
-    let mut gopc = 0;
-    // SAFETY: our frame is on the running goroutine's stack.
-    unsafe {
-        crate::symtab::for_each_frame(getg(), crate::symtab::frame_pointer(), |ret| {
-            gopc = ret;
-            false
-        })
-    };
+    // Generated code calls us directly: our return address is in the `go` statement's
+    // function (frame pointers are kept, so it sits above our saved frame pointer).
+    // SAFETY: our own frame record.
+    let gopc = unsafe { *((crate::symtab::frame_pointer() + 8) as *const usize) };
     let gp = newproc(f, arg);
     // SAFETY: gp is a live G; gopc is only read by tracebacks.
     unsafe { (*gp).gopc = gopc };
