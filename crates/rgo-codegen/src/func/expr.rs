@@ -379,12 +379,15 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let gv = self.cx.module.declare_data_in_func(data, self.b.func);
             return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
         }
-        let size = self.b.ins().iconst(I64, 8 * (caps.len() as i64 + 1));
-        let align = self.b.ins().iconst(I64, 8);
-        let g = self.g;
-        let obj = self
-            .call_rt(rt::ALLOC, &[g, size, align])?
-            .ok_or_else(|| self.err(e.pos, "internal compiler error: alloc"))?;
+        let obj = if self.stack_sites.contains(&e.id) {
+            self.stack_zeroed(8 * (caps.len() as u64 + 1), 8)
+        } else {
+            let size = self.b.ins().iconst(I64, 8 * (caps.len() as i64 + 1));
+            let align = self.b.ins().iconst(I64, 8);
+            let g = self.g;
+            self.call_rt(rt::ALLOC, &[g, size, align])?
+                .ok_or_else(|| self.err(e.pos, "internal compiler error: alloc"))?
+        };
         let r = self.func_ref(fid);
         let code = self.b.ins().func_addr(I64, r);
         self.b.ins().store(trusted(), code, obj, 0);
@@ -407,7 +410,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         match self.types().under(ty).clone() {
             Type::Struct(_) | Type::Array { .. } => {
-                let addr = if heap {
+                let addr = if heap && !self.stack_sites.contains(&e.id) {
                     self.heap_alloc(ty)?
                 } else {
                     let a = self.stack_temp(ty);
@@ -420,7 +423,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             Type::Slice(elem) => {
                 let n = self.composite_len(elems)?;
-                let addr = self.heap_alloc_array(elem, n)?;
+                let addr = if self.stack_sites.contains(&e.id) {
+                    let l = layout(self.types(), elem);
+                    self.stack_zeroed(l.size * n, l.align)
+                } else {
+                    self.heap_alloc_array(elem, n)?
+                };
                 self.fill_array(addr, elem, elems)?;
                 let len = self.b.ins().iconst(I64, n as i64);
                 Ok(vec![addr, len, len])

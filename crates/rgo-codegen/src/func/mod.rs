@@ -86,6 +86,13 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     locals: HashMap<ObjId, Storage>,
     /// Variables that must live in heap cells.
     heap: HashSet<ObjId>,
+    /// Variables that need memory (address taken, or captured): a heap cell if in `heap`,
+    /// else a stack slot.
+    mem: HashSet<ObjId>,
+    /// Allocation sites (`new`, `&T{}`, `make`, literals, closures, variadic slices) whose
+    /// memory may be in the frame: escape analysis proved it does not outlive the frame
+    /// (nor, inside a loop, the iteration).
+    stack_sites: HashSet<ast::NodeId>,
     /// Variables captured by each function literal of the enclosing declaration.
     captures: HashMap<ast::NodeId, Vec<ObjId>>,
     /// Variables of the named results, or `None` for unnamed results.
@@ -110,6 +117,22 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
 pub(super) enum Callee {
     Direct(FuncRef),
     Indirect(cranelift_codegen::ir::SigRef, Value),
+}
+
+/// The variables that must live in heap cells: those the flow analysis moved to the heap,
+/// and, failing its verdict, every variable that needs memory.
+fn heap_vars(info: &escape::FuncInfo<'_>, dec: Option<&escape::flow::Decisions>) -> HashSet<ObjId> {
+    let Some(d) = dec else {
+        return info.mem.clone();
+    };
+    let mut h: HashSet<ObjId> = info
+        .mem
+        .iter()
+        .copied()
+        .filter(|o| !d.known_vars.contains(o))
+        .collect();
+    h.extend(d.heap_vars.iter().copied());
+    h
 }
 
 /// Whether a function body (not counting nested function literals) contains `defer`.
@@ -146,6 +169,7 @@ pub(crate) fn lower_function<M: Module>(
     body: Body<'_>,
     id: FuncId,
     info: &escape::FuncInfo<'_>,
+    dec: Option<&escape::flow::Decisions>,
 ) -> R<()> {
     // The signature type, receiver, parameter/result fields and statements of the body.
     let (sig_ty, recv_ty, recv_field, sig, block) = match body {
@@ -202,7 +226,9 @@ pub(crate) fn lower_function<M: Module>(
         g,
         closure,
         locals: HashMap::new(),
-        heap: info.heap.clone(),
+        heap: heap_vars(info, dec),
+        mem: info.mem.clone(),
+        stack_sites: dec.map(|d| d.stack_sites.clone()).unwrap_or_default(),
         captures: info.captures.clone(),
         named_results: None,
         result_types: result_types.clone(),
@@ -529,6 +555,8 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             closure,
             locals: HashMap::new(),
             heap: HashSet::new(),
+            mem: HashSet::new(),
+            stack_sites: HashSet::new(),
             captures: HashMap::new(),
             named_results: None,
             result_types: vec![],
@@ -743,6 +771,20 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.b.ins().stack_addr(I64, slot, 0)
     }
 
+    /// Zeroed memory of `size` bytes in the frame, for an allocation escape analysis
+    /// proved does not outlive it. Zeroed where it is evaluated: inside a loop each
+    /// iteration gets a fresh value in the same slot.
+    pub(super) fn stack_zeroed(&mut self, size: u64, align: u64) -> Value {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size.max(1) as u32,
+            align.clamp(1, 16).trailing_zeros() as u8,
+        ));
+        let a = self.b.ins().stack_addr(I64, slot, 0);
+        self.zero_mem(a, size);
+        a
+    }
+
     /// Zeroed heap memory of `size` bytes.
     pub(super) fn alloc_bytes(&mut self, size: u64, align: u64) -> R<Value> {
         let size = self.b.ins().iconst(I64, size.max(1) as i64);
@@ -834,7 +876,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     /// storage: a heap cell if it escapes, memory for structs and arrays, else SSA.
     pub(super) fn declare_local(&mut self, obj: ObjId, ty: TypeId, init: Option<Val>) {
         let heap = self.heap.contains(&obj);
-        if heap || self.is_mem(ty) {
+        if heap || self.mem.contains(&obj) || self.is_mem(ty) {
             let addr = if heap {
                 match self.heap_alloc(ty) {
                     Ok(a) => a,
