@@ -416,7 +416,7 @@ fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
 }
 
 /// The escape decisions `-gcflags=-m` reports for the functions of `files` declared in
-/// package `main`: `(file index, position, message)`, in source order. The analysis runs
+/// package `main`: `(file index, position, message)`, in gc's order. The analysis runs
 /// over every function of the program (library packages' tags feed main's calls);
 /// generic functions are reported once, from their generic body.
 pub fn escape_report(pkg: &Package, files: &[ast::File]) -> Vec<(usize, Pos, String)> {
@@ -462,20 +462,18 @@ pub fn escape_report(pkg: &Package, files: &[ast::File]) -> Vec<(usize, Pos, Str
             walk: w,
         })
         .collect();
-    let mut decisions = func::escape::flow::analyze_program(pkg, &units);
-    let mut out = Vec::new();
-    for &(fi, _, obj, _) in &decls[..reported] {
-        if files[fi].package.name != "main" || pkg.obj(obj).pkg != "main" {
-            continue;
-        }
-        if let Some(d) = decisions.remove(&obj) {
-            out.extend(d.report.into_iter().map(|(pos, msg)| (fi, pos, msg)));
-        }
-    }
-    out.sort_by_key(|(fi, pos, _)| (*fi, *pos));
-    // gc prints a repeated line once.
-    out.dedup();
-    out
+    let analysis = func::escape::flow::analyze_program(pkg, &units);
+    let main_units: HashMap<ObjId, usize> = decls[..reported]
+        .iter()
+        .filter(|(fi, _, obj, _)| files[*fi].package.name == "main" && pkg.obj(*obj).pkg == "main")
+        .map(|&(fi, _, obj, _)| (obj, fi))
+        .collect();
+    // gc prints each line as it is found: callees' before their callers'.
+    analysis
+        .report
+        .into_iter()
+        .filter_map(|(u, pos, msg)| Some((*main_units.get(&u)?, pos, msg)))
+        .collect()
 }
 
 /// Compiles the package into `module`: declares and defines every function, the package
@@ -646,7 +644,9 @@ pub fn compile_with_lines<'a, M: Module>(
     named.extend(pkg.named_instances.iter().copied());
     for nt in named {
         // Generic code has no code of its own: only concrete types get wrappers.
-        if !pkg.types.is_concrete(nt) {
+        // (Not `TypeTable::is_concrete`: its depth-bounded walk is exponential in
+        // recursive types, fixedbugs/bug336.go took seconds.)
+        if func::escape::flow::mentions_type_param(&pkg.types, nt, &mut HashSet::new()) {
             continue;
         }
         for pm in promote::promoted_methods(pkg, nt) {
@@ -695,7 +695,7 @@ pub fn compile_with_lines<'a, M: Module>(
             })
         })
         .collect();
-    let decisions = func::escape::flow::analyze_program(pkg, &units);
+    let decisions = func::escape::flow::analyze_program(pkg, &units).decisions;
     drop(units);
 
     let mut ctx = cx.module.make_context();

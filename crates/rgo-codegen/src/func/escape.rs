@@ -20,9 +20,11 @@ use rgo_syntax::ast::{
 use rgo_types::{Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind};
 
 pub(crate) struct FuncInfo<'a> {
-    /// Variables that need memory: their address is taken or a literal captures them
-    /// (the flow analysis, [`flow`], decides which of them the frame can hold).
-    pub mem: HashSet<ObjId>,
+    /// Variables whose address is taken (the flow analysis, [`flow`], decides which of
+    /// them the frame can hold).
+    pub addressed: HashSet<ObjId>,
+    /// Variables function literals capture.
+    pub captured: HashSet<ObjId>,
     /// Free variables of each function literal (keyed by the literal's expression id), in
     /// order of first use.
     pub captures: HashMap<NodeId, Vec<ObjId>>,
@@ -80,7 +82,8 @@ impl<'a, 'p> Walker<'a, 'p> {
             pkg,
             ti,
             info: FuncInfo {
-                mem: HashSet::new(),
+                addressed: HashSet::new(),
+                captured: HashSet::new(),
                 captures: HashMap::new(),
                 lits: Vec::new(),
                 lit_parents: Vec::new(),
@@ -142,7 +145,7 @@ impl<'a, 'p> Walker<'a, 'p> {
             return;
         };
         if depth < self.stack.len() {
-            self.info.mem.insert(o);
+            self.info.captured.insert(o);
             for lit in &self.stack[depth..] {
                 let caps = self.info.captures.entry(*lit).or_default();
                 if !caps.contains(&o) {
@@ -159,7 +162,7 @@ impl<'a, 'p> Walker<'a, 'p> {
             ExprKind::Name(_) => {
                 if let Some(&o) = self.ti.uses.get(&e.id) {
                     if self.is_local_var(o) {
-                        self.info.mem.insert(o);
+                        self.info.addressed.insert(o);
                     }
                 }
             }

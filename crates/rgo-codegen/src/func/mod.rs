@@ -86,9 +86,11 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     locals: HashMap<ObjId, Storage>,
     /// Variables that must live in heap cells.
     heap: HashSet<ObjId>,
-    /// Variables that need memory (address taken, or captured): a heap cell if in `heap`,
-    /// else a stack slot.
+    /// Variables that need memory (address taken, or captured by reference): a heap cell
+    /// if in `heap`, else a stack slot.
     mem: HashSet<ObjId>,
+    /// Captured variables that closures hold by value (copies in the closure record).
+    byval: HashSet<ObjId>,
     /// Allocation sites (`new`, `&T{}`, `make`, literals, closures, variadic slices) whose
     /// memory may be in the frame: escape analysis proved it does not outlive the frame
     /// (nor, inside a loop, the iteration).
@@ -119,20 +121,31 @@ pub(super) enum Callee {
     Indirect(cranelift_codegen::ir::SigRef, Value),
 }
 
-/// The variables that must live in heap cells: those the flow analysis moved to the heap,
-/// and, failing its verdict, every variable that needs memory.
-fn heap_vars(info: &escape::FuncInfo<'_>, dec: Option<&escape::flow::Decisions>) -> HashSet<ObjId> {
+/// Where the variables of a function (and its literals) live, from the escape analysis'
+/// decisions: `(heap, mem, byval)`. `byval` are the captured variables literals copy into
+/// their closures; `mem` those that need an address (taken, or captured by reference),
+/// in a heap cell when in `heap`, else in a stack slot. Without decisions (package-level
+/// initialisers) every captured or address-taken variable is in the heap.
+fn var_homes(
+    info: &escape::FuncInfo<'_>,
+    dec: Option<&escape::flow::Decisions>,
+) -> (HashSet<ObjId>, HashSet<ObjId>, HashSet<ObjId>) {
+    let byval: HashSet<ObjId> = dec
+        .map(|d| d.byval.difference(&info.addressed).copied().collect())
+        .unwrap_or_default();
+    let mut mem = info.addressed.clone();
+    mem.extend(info.captured.difference(&byval).copied());
     let Some(d) = dec else {
-        return info.mem.clone();
+        return (mem.clone(), mem, byval);
     };
-    let mut h: HashSet<ObjId> = info
-        .mem
+    // A variable the analysis did not model stays in the heap.
+    let mut heap: HashSet<ObjId> = mem
         .iter()
         .copied()
         .filter(|o| !d.known_vars.contains(o))
         .collect();
-    h.extend(d.heap_vars.iter().copied());
-    h
+    heap.extend(d.heap_vars.iter().copied());
+    (heap, mem, byval)
 }
 
 /// Whether a function body (not counting nested function literals) contains `defer`.
@@ -219,6 +232,7 @@ pub(crate) fn lower_function<M: Module>(
         Type::Signature(s) => (s.params.clone(), s.results.clone()),
         _ => (vec![], vec![]),
     };
+    let (heap, mem, byval) = var_homes(info, dec);
     let mut f = FnLower {
         cx,
         b,
@@ -226,8 +240,9 @@ pub(crate) fn lower_function<M: Module>(
         g,
         closure,
         locals: HashMap::new(),
-        heap: heap_vars(info, dec),
-        mem: info.mem.clone(),
+        heap,
+        mem,
+        byval,
         stack_sites: dec.map(|d| d.stack_sites.clone()).unwrap_or_default(),
         captures: info.captures.clone(),
         named_results: None,
@@ -255,12 +270,17 @@ pub(crate) fn lower_function<M: Module>(
             next += 1;
         }
     }
-    // Captured variables: their cells' addresses follow the code pointer in the closure.
+    // Captured variables follow the code pointer in the closure: the addresses of those
+    // captured by reference, the values of those captured by value (read in place).
     if let Body::Lit(_, caps) = body {
-        for (i, &o) in caps.iter().enumerate() {
-            let cell = f.b.ins().load(I64, trusted(), closure, 8 * (i as i32 + 1));
+        for (&o, (off, byval)) in caps.iter().zip(f.capture_layout(caps).0) {
+            let addr = if byval {
+                f.b.ins().iadd_imm_s(closure, off as i64)
+            } else {
+                f.b.ins().load(I64, trusted(), closure, off as i32)
+            };
             let var = f.b.declare_var(I64);
-            f.b.def_var(var, cell);
+            f.b.def_var(var, addr);
             f.locals.insert(o, Storage::Mem(var));
         }
     }
@@ -556,6 +576,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             locals: HashMap::new(),
             heap: HashSet::new(),
             mem: HashSet::new(),
+            byval: HashSet::new(),
             stack_sites: HashSet::new(),
             captures: HashMap::new(),
             named_results: None,
@@ -568,6 +589,26 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             has_defer: false,
             landing: None,
         }
+    }
+
+    /// Where each captured variable sits in a closure record `{code, captures...}`:
+    /// `(offset, by value)`, and the record's size. A variable captured by reference takes
+    /// one word (its address), one captured by value its size rounded up to words.
+    pub(super) fn capture_layout(&self, caps: &[ObjId]) -> (Vec<(u64, bool)>, u64) {
+        let mut off = 8;
+        let mut out = Vec::new();
+        for o in caps {
+            let byval = self.byval.contains(o);
+            out.push((off, byval));
+            off += if byval {
+                layout(self.types(), self.cx.pkg.obj(*o).typ)
+                    .size
+                    .next_multiple_of(8)
+            } else {
+                8
+            };
+        }
+        (out, off)
     }
 
     /// Seals and finalizes the function being built; gives back the codegen context.

@@ -65,6 +65,8 @@ use crate::layout::layout;
 const MAX_STACK_VAR: u64 = 10 << 20;
 /// gc's limit for implicit allocations (`new`, `&T{}`, `make`, literals).
 pub(crate) const MAX_IMPLICIT_STACK_VAR: u64 = 64 << 10;
+/// gc's limit for variables captured by value.
+const MAX_BYVAL: u64 = 128;
 /// Results whose leaks a parameter tag records; leaks to later results count as heap.
 const TAGGED_RESULTS: usize = 7;
 
@@ -90,8 +92,8 @@ pub(crate) struct Decisions {
     pub known_vars: HashSet<ObjId>,
     /// Allocation sites (keyed as [`site_key`] says) whose memory may be in the frame.
     pub stack_sites: HashSet<NodeId>,
-    /// gc's `-m` lines for this unit: position and message.
-    pub report: Vec<(Pos, String)>,
+    /// Captured variables the unit's literals copy into their closures (by value).
+    pub byval: HashSet<ObjId>,
 }
 
 /// What a parameter leaks: the least dereference count to the heap and to each of the
@@ -134,8 +136,17 @@ impl Leaks {
     }
 }
 
-/// Analyses `units` bottom-up over their call graph; the decisions for each unit's object.
-pub(crate) fn analyze_program(pkg: &Package, units: &[Unit<'_, '_>]) -> HashMap<ObjId, Decisions> {
+/// What the analysis of a program decided.
+pub(crate) struct Analysis {
+    /// The decisions for each unit's object.
+    pub decisions: HashMap<ObjId, Decisions>,
+    /// gc's `-m` lines, in gc's order (callees' before their callers'): the unit they
+    /// belong to, position, message.
+    pub report: Vec<(ObjId, Pos, String)>,
+}
+
+/// Analyses `units` bottom-up over their call graph.
+pub(crate) fn analyze_program(pkg: &Package, units: &[Unit<'_, '_>]) -> Analysis {
     let index: HashMap<ObjId, usize> = units.iter().enumerate().map(|(i, u)| (u.obj, i)).collect();
     let succ: Vec<Vec<usize>> = units
         .iter()
@@ -153,13 +164,17 @@ pub(crate) fn analyze_program(pkg: &Package, units: &[Unit<'_, '_>]) -> HashMap<
         })
         .collect();
     let mut tags: HashMap<ObjId, Vec<Leaks>> = HashMap::new();
-    let mut out = HashMap::new();
+    let mut out = Analysis {
+        decisions: HashMap::new(),
+        report: Vec::new(),
+    };
     for scc in sccs(&succ) {
         let mut b = Batch::new(pkg, units, &scc, &tags);
         b.run();
-        let (t, d) = b.finish();
+        let (t, d, lines) = b.finish();
         tags.extend(t);
-        out.extend(d);
+        out.decisions.extend(d);
+        out.report.extend(lines);
     }
     out
 }
@@ -276,6 +291,12 @@ struct Loc {
     /// Index among its function's results.
     result: Option<usize>,
     leaks: Leaks,
+    /// Its address was taken somewhere (a literal must capture it by reference).
+    addrtaken: bool,
+    /// Assigned after its declaration (ignoring straight-line assignments before the
+    /// first capture): a literal must capture it by reference.
+    reassigned: bool,
+    captured: bool,
     // Solver state.
     walkgen: u32,
     derefs: i32,
@@ -325,7 +346,7 @@ fn heap() -> Ks {
 }
 
 fn discard() -> Ks {
-    Vec::new()
+    hole(BLANK)
 }
 
 /// What a call goes to.
@@ -351,6 +372,8 @@ struct Batch<'a, 'p, 't> {
     lit_fn: HashMap<(usize, NodeId), FnId>,
     /// Closure sites and the literal they make: `(site, unit, literal id)`.
     closures: Vec<(LocId, usize, NodeId)>,
+    /// Variables literals capture by value: `(unit, variable)`.
+    byval: HashSet<(usize, ObjId)>,
     // Walk state.
     unit: usize,
     cur: FnId,
@@ -376,6 +399,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             vars: HashMap::new(),
             lit_fn: HashMap::new(),
             closures: Vec::new(),
+            byval: HashSet::new(),
             unit: 0,
             cur: 0,
             depth: 1,
@@ -401,6 +425,9 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             param: None,
             result: None,
             leaks: Leaks::default(),
+            addrtaken: false,
+            reassigned: false,
+            captured: false,
             walkgen: 0,
             derefs: 0,
             queued: false,
@@ -442,10 +469,10 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             || self.pkg.types.basic_kind(t) == Some(BasicKind::UntypedNil)
     }
 
+    /// The size of values of `t`; `None` in generic code (a type parameter inside).
     fn size_of(&self, t: TypeId) -> Option<u64> {
-        self.pkg
-            .types
-            .is_concrete(t)
+        let mut seen = HashSet::new();
+        (!mentions_type_param(&self.pkg.types, t, &mut seen))
             .then(|| layout(&self.pkg.types, t).size)
     }
 
@@ -514,6 +541,9 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
 
     fn flow(&mut self, ks: &Ks, src: LocId) {
         for h in ks {
+            if h.derefs < 0 {
+                self.locs[src].addrtaken = true;
+            }
             if h.dst == BLANK || (h.dst == src && h.derefs >= 0) {
                 continue;
             }
@@ -667,7 +697,9 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 self.func_body(body);
             }
         }
-        // Captured variables flow into their closures, by reference.
+        // Captured variables flow into their closures: by value when nobody can change
+        // them after the capture (never reassigned, address never taken) and they are
+        // small (gc's 128 bytes), else by reference.
         for (site, unit, lit) in std::mem::take(&mut self.closures) {
             self.unit = unit;
             let caps = self.units[unit]
@@ -678,7 +710,15 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 .unwrap_or_default();
             for o in caps {
                 let l = self.var_loc(o);
-                self.flow(&shift(&hole(site), -1), l);
+                let small = self
+                    .size_of(self.pkg.obj(o).typ)
+                    .is_some_and(|s| s <= MAX_BYVAL);
+                if !self.locs[l].addrtaken && !self.locs[l].reassigned && small {
+                    self.byval.insert((unit, o));
+                    self.flow(&hole(site), l);
+                } else {
+                    self.flow(&shift(&hole(site), -1), l);
+                }
             }
         }
         // gc's size limits.
@@ -747,16 +787,20 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 });
                 self.expr_to(&heap(), value, elem);
             }
-            StmtKind::IncDec { x, .. } => self.discard(x),
+            StmtKind::IncDec { x, .. } => {
+                let k = self.addr(x);
+                self.reassigned(&k);
+            }
             StmtKind::Assign { lhs, op, rhs } => {
                 if op.is_some() {
                     let k = self.addr(&lhs[0]);
                     self.expr(&k, &rhs[0]);
+                    self.reassigned(&k);
                 } else {
-                    self.assign_list(lhs, rhs, false);
+                    self.assign_list(lhs, rhs, false, start_pos(&lhs[0]));
                 }
             }
-            StmtKind::Define { lhs, rhs } => self.assign_list(lhs, rhs, true),
+            StmtKind::Define { lhs, rhs } => self.assign_list(lhs, rhs, true, start_pos(&lhs[0])),
             StmtKind::Return(xs) => {
                 let res: Vec<LocId> = self.fns[self.cur].results.clone();
                 let ks: Vec<Ks> = res.iter().map(|&l| hole(l)).collect();
@@ -767,6 +811,12 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                         let k = ks.get(i).cloned().unwrap_or_default();
                         let t = res.get(i).map(|&l| self.loc_type(l));
                         self.expr_to(&k, x, t.flatten());
+                    }
+                }
+                // `return x` assigns the (possibly named and captured) results.
+                if !xs.is_empty() {
+                    for k in &ks {
+                        self.reassigned(k);
                     }
                 }
             }
@@ -842,7 +892,8 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                                 if *define {
                                     self.dcl_ident(x.id);
                                 } else {
-                                    self.addr(x);
+                                    let k = self.addr(x);
+                                    self.reassigned(&k);
                                 }
                             }
                         }
@@ -884,6 +935,10 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                         Some(k) => self.addr(k),
                         None => discard(),
                     });
+                }
+                // Range variables are assigned on every iteration.
+                for k in &ks {
+                    self.reassigned(k);
                 }
                 self.depth += 1;
                 let xt = self.ty(x);
@@ -944,7 +999,15 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
         self.units[u].info.types.get(&lit).map(|tv| tv.typ)
     }
 
-    fn assign_list(&mut self, lhs: &'a [Expr], rhs: &'a [Expr], define: bool) {
+    /// Marks the variables `ks` stores into as assigned after their declaration.
+    fn reassigned(&mut self, ks: &Ks) {
+        for h in ks {
+            self.locs[h.dst].reassigned = true;
+        }
+    }
+
+    /// `lhs = rhs` or `lhs := rhs` (statement at `pos`).
+    fn assign_list(&mut self, lhs: &'a [Expr], rhs: &'a [Expr], define: bool, pos: Pos) {
         let ks: Vec<Ks> = lhs
             .iter()
             .map(|x| {
@@ -956,8 +1019,18 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 self.addr(x)
             })
             .collect();
+        // After the right-hand side: a literal created there sees the assignment.
+        let mut assigned = Vec::new();
+        for (x, k) in lhs.iter().zip(&ks) {
+            if !define || self.local_obj(x.id, true).is_none() {
+                assigned.push(k.clone());
+            }
+        }
         if rhs.len() == 1 && lhs.len() > 1 {
             self.call_multi(&ks, &rhs[0]);
+            for k in &assigned {
+                self.reassigned(k);
+            }
             return;
         }
         for (i, x) in rhs.iter().enumerate() {
@@ -973,7 +1046,12 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 }
             });
             let k = ks.get(i).cloned().unwrap_or_default();
-            self.expr_to(&k, x, t);
+            // gc places an assignment's implicit conversion at the statement.
+            let at = if define { None } else { Some(pos) };
+            self.expr_to_at(&k, x, t, at);
+        }
+        for k in &assigned {
+            self.reassigned(k);
         }
     }
 
@@ -1084,18 +1162,23 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
     /// `e` flows into `ks`, converted to `target` first: a concrete value becoming an
     /// interface is boxed (a new allocation site) unless it is pointer-shaped.
     fn expr_to(&mut self, ks: &Ks, e: &'a Expr, target: Option<TypeId>) {
+        self.expr_to_at(ks, e, target, None);
+    }
+
+    /// As `expr_to`, reporting a conversion at `at` (gc's position for it) when given.
+    fn expr_to_at(&mut self, ks: &Ks, e: &'a Expr, target: Option<TypeId>, at: Option<Pos>) {
         match target {
-            Some(to) if self.is_iface(to) => self.expr_boxed(ks, e),
+            Some(to) if self.is_iface(to) => self.expr_boxed(ks, e, at),
             _ => self.expr(ks, e),
         }
     }
 
     /// `e` converted to an interface type.
-    fn expr_boxed(&mut self, ks: &Ks, e: &'a Expr) {
+    fn expr_boxed(&mut self, ks: &Ks, e: &'a Expr, at: Option<Pos>) {
         let from = self.ty(e);
         if from.is_some_and(|f| !self.is_iface(f) && !self.is_direct(f)) {
-            let text = rgo_syntax::printer::expr_string(e);
-            let k = self.spill(ks, SiteKind::Other, e, e.pos, text);
+            let text = gc_text(e);
+            let k = self.spill(ks, SiteKind::Other, e, at.unwrap_or(e.pos), text);
             return self.expr(&k, e);
         }
         self.expr(ks, e);
@@ -1136,11 +1219,14 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
     fn expr(&mut self, ks: &Ks, e: &'a Expr) {
         let t = self.ty(e);
         let mut ks = ks.clone();
-        if ks.iter().all(|h| h.derefs >= 0) {
-            if let Some(t) = t {
-                let untyped = self.pkg.types.basic_kind(t).is_some_and(|k| k.is_untyped());
-                if !untyped && !self.has_pointers(t) {
-                    ks = discard();
+        if let Some(t) = t {
+            let untyped = self.pkg.types.basic_kind(t).is_some_and(|k| k.is_untyped());
+            if !untyped && !self.has_pointers(t) {
+                // A value without pointers flows nowhere (its address still may).
+                for h in &mut ks {
+                    if h.derefs >= 0 {
+                        h.dst = BLANK;
+                    }
                 }
             }
         }
@@ -1164,6 +1250,23 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 let k = self.spill(&ks, SiteKind::Closure, e, e.pos, "func literal".into());
                 let site = k[0].dst;
                 self.closures.push((site, self.unit, e.id));
+                let caps = self.units[self.unit]
+                    .walk
+                    .captures
+                    .get(&e.id)
+                    .cloned()
+                    .unwrap_or_default();
+                for o in caps {
+                    let l = self.var_loc(o);
+                    if !self.locs[l].captured {
+                        self.locs[l].captured = true;
+                        // Assignments before the first capture, in straight-line code,
+                        // happen before the closure copies the value.
+                        if self.locs[l].depth == self.depth {
+                            self.locs[l].reassigned = false;
+                        }
+                    }
+                }
                 self.walk_lit(e, sig, body);
             }
             ExprKind::Paren(x) => self.expr(&ks, x),
@@ -1226,11 +1329,12 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             ExprKind::Star(x) => self.expr(&shift(&ks, 1), x),
             ExprKind::Unary(op, x) => match op {
                 UnOp::Addr => {
-                    if let ExprKind::CompositeLit { typ, .. } = &strip_paren(x).kind {
+                    if let ExprKind::CompositeLit { typ, elems, .. } = &strip_paren(x).kind {
                         let lit = strip_paren(x);
+                        let body = if elems.is_empty() { "{}" } else { "{...}" };
                         let text = match typ {
-                            Some(t) => format!("&{}{{...}}", rgo_syntax::printer::expr_string(t)),
-                            None => "&{...}".into(),
+                            Some(t) => format!("&{}{body}", gc_text_of(t)),
+                            None => format!("&{body}"),
                         };
                         let k = self.spill(&ks, SiteKind::PtrLit, lit, e.pos, text);
                         if let Some(s) = self.ty(lit).and_then(|t| self.size_of(t)) {
@@ -1259,7 +1363,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                         .is_some_and(|k| matches!(k, BasicKind::String | BasicKind::UntypedString))
                 });
                 if *op == BinOp::Add && is_string {
-                    let text = rgo_syntax::printer::expr_string(e);
+                    let text = gc_text_of(e);
                     self.spill(&ks, SiteKind::Other, e, e.pos, text);
                     self.concat_operands(x);
                     self.concat_operands(y);
@@ -1299,25 +1403,30 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
         typ: Option<&'a Expr>,
         elems: &'a [Expr],
     ) {
+        let body = if elems.is_empty() { "{}" } else { "{...}" };
         let text = |s: &str| match typ {
-            Some(t) => format!("{}{s}", rgo_syntax::printer::expr_string(t)),
+            Some(t) => format!("{}{s}", gc_text_of(t)),
             None => s.to_string(),
         };
         match self.pkg.types.under(t).clone() {
             Type::Struct(fields) => {
                 for (i, el) in elems.iter().enumerate() {
-                    let (fi, v) = match &el.kind {
+                    let (fi, v, at) = match &el.kind {
                         ExprKind::KeyValue(k, v) => {
                             let name = match &k.kind {
                                 ExprKind::Name(n) => n.as_str(),
                                 _ => "",
                             };
-                            (fields.iter().position(|f| f.name == name), &**v)
+                            (
+                                fields.iter().position(|f| f.name == name),
+                                &**v,
+                                Some(el.pos),
+                            )
                         }
-                        _ => (Some(i), el),
+                        _ => (Some(i), el, None),
                     };
                     let ft = fi.and_then(|i| fields.get(i)).map(|f| f.typ);
-                    self.expr_to(ks, v, ft);
+                    self.expr_to_at(ks, v, ft, at);
                 }
             }
             Type::Array { elem, .. } => {
@@ -1333,7 +1442,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 }
             }
             Type::Slice(elem) => {
-                let k = self.spill(ks, SiteKind::SliceLit, e, e.pos, text("{...}"));
+                let k = self.spill(ks, SiteKind::SliceLit, e, e.pos, text(body));
                 let n = composite_len(self, elems);
                 if self
                     .size_of(elem)
@@ -1350,7 +1459,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 }
             }
             Type::Map { key, value } => {
-                self.spill(ks, SiteKind::Other, e, e.pos, text("{...}"));
+                self.spill(ks, SiteKind::Other, e, e.pos, text(body));
                 for el in elems {
                     if let ExprKind::KeyValue(k, v) = &el.kind {
                         self.expr_to(&heap(), k, Some(key));
@@ -1391,7 +1500,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
 
     /// A method value `x.M`: a closure record holding the receiver.
     fn method_value(&mut self, ks: &Ks, e: &'a Expr, x: &'a Expr, sel: &rgo_types::Selection) {
-        let text = rgo_syntax::printer::expr_string(e);
+        let text = gc_text_of(e);
         let site = self.spill(ks, SiteKind::Other, e, e.pos, text);
         // Nobody knows how it will be called: its receiver leaks as the method's tag says
         // with the results going to the heap.
@@ -1462,7 +1571,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
         let to_kind = tt.basic_kind(to);
         let from_kind = tt.basic_kind(from);
         if self.is_iface(to) && !self.is_iface(from) && !self.is_direct(from) {
-            let text = rgo_syntax::printer::expr_string(e);
+            let text = gc_text_of(e);
             let k = self.spill(ks, SiteKind::Other, e, e.pos, text);
             return self.expr(&k, x);
         }
@@ -1486,7 +1595,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 Some(BasicKind::String | BasicKind::UntypedString)
             );
         if string_to_slice || to_string {
-            let text = rgo_syntax::printer::expr_string(e);
+            let text = gc_text_of(e);
             self.spill(ks, SiteKind::Other, e, e.pos, text);
             return self.discard(x);
         }
@@ -1760,17 +1869,11 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             }
             Builtin::Panic => {
                 if let Some(a) = args.first() {
-                    self.expr_boxed(&heap(), a);
+                    self.expr_boxed(&heap(), a, Some(e.pos));
                 }
             }
             Builtin::New => {
-                let k = self.spill(
-                    ks,
-                    SiteKind::New,
-                    e,
-                    e.pos,
-                    rgo_syntax::printer::expr_string(e),
-                );
+                let k = self.spill(ks, SiteKind::New, e, e.pos, gc_text_of(e));
                 let big = args
                     .first()
                     .and_then(|a| self.ty(a))
@@ -1786,13 +1889,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                 };
                 match self.pkg.types.under(t).clone() {
                     Type::Slice(elem) => {
-                        let k = self.spill(
-                            ks,
-                            SiteKind::MakeSlice,
-                            e,
-                            e.pos,
-                            rgo_syntax::printer::expr_string(e),
-                        );
+                        let k = self.spill(ks, SiteKind::MakeSlice, e, e.pos, gc_text_of(e));
                         let n = args.get(2).or(args.get(1)).and_then(|a| self.const_int(a));
                         let ok = n.is_some_and(|n| {
                             self.size_of(elem)
@@ -1803,13 +1900,7 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                         }
                     }
                     Type::Map { .. } => {
-                        self.spill(
-                            ks,
-                            SiteKind::Other,
-                            e,
-                            e.pos,
-                            rgo_syntax::printer::expr_string(e),
-                        );
+                        self.spill(ks, SiteKind::Other, e, e.pos, gc_text_of(e));
                     }
                     _ => {}
                 }
@@ -1941,13 +2032,24 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
     // ---- results ----
 
     /// Parameter tags of the batch's units and the decisions for each.
-    fn finish(self) -> (HashMap<ObjId, Vec<Leaks>>, HashMap<ObjId, Decisions>) {
+    /// Parameter tags of the batch's units, the decisions for each, and the `-m` lines
+    /// in gc's order: parameters, then variables (by function, in declaration order),
+    /// then allocation sites (in evaluation order).
+    #[allow(clippy::type_complexity)]
+    fn finish(
+        self,
+    ) -> (
+        HashMap<ObjId, Vec<Leaks>>,
+        HashMap<ObjId, Decisions>,
+        Vec<(ObjId, Pos, String)>,
+    ) {
         let mut tags = HashMap::new();
+        let mut lines = Vec::new();
         let mut dec: HashMap<ObjId, Decisions> = HashMap::new();
         for &u in &self.members {
             dec.insert(self.units[u].obj, Decisions::default());
         }
-        for (fi, f) in self.fns.iter().enumerate() {
+        for f in &self.fns {
             let uobj = self.units[f.unit].obj;
             let mut ftags = Vec::new();
             for (i, p) in f.params.iter().enumerate() {
@@ -1957,82 +2059,84 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
                     .copied()
                     .unwrap_or(rgo_types::basic::INVALID);
                 let ptrs = ty == rgo_types::basic::INVALID || self.has_pointers(ty);
-                let Some(l) = *p else {
+                let (Some(l), true) = (*p, ptrs) else {
                     ftags.push(Leaks::default());
                     continue;
                 };
-                if !ptrs {
-                    ftags.push(Leaks::default());
-                    continue;
-                }
                 let mut leaks = self.locs[l].leaks.clone();
                 leaks.optimize();
-                if !self.locs[l].escapes {
-                    if let Some((pos, name)) = &f.param_names[i] {
-                        let d = dec.get_mut(&uobj).expect("unit decisions");
-                        if leaks.is_empty() {
-                            d.report.push((*pos, format!("{name} does not escape")));
-                        }
-                        match leaks.heap {
-                            Some(0) => d.report.push((*pos, format!("leaking param: {name}"))),
-                            Some(_) => d
-                                .report
-                                .push((*pos, format!("leaking param content: {name}"))),
-                            None => {}
-                        }
-                        for (r, x) in leaks.results.iter().enumerate() {
-                            if let Some(x) = x {
-                                let rn = f.result_names.get(r).cloned().unwrap_or_default();
-                                d.report.push((
-                                    *pos,
-                                    format!("leaking param: {name} to result {rn} level={x}"),
-                                ));
-                            }
+                if let (false, Some((pos, name))) = (self.locs[l].escapes, &f.param_names[i]) {
+                    let mut say = |m: String| lines.push((uobj, *pos, m));
+                    if leaks.is_empty() {
+                        say(format!("{name} does not escape"));
+                    }
+                    match leaks.heap {
+                        Some(0) => say(format!("leaking param: {name}")),
+                        Some(_) => say(format!("leaking param content: {name}")),
+                        None => {}
+                    }
+                    for (r, x) in leaks.results.iter().enumerate() {
+                        if let Some(x) = x {
+                            let rn = f.result_names.get(r).cloned().unwrap_or_default();
+                            say(format!("leaking param: {name} to result {rn} level={x}"));
                         }
                     }
                 }
                 ftags.push(leaks);
             }
             if f.parent.is_none() {
-                let _ = fi;
                 tags.insert(uobj, ftags);
             }
         }
-        for l in &self.locs {
+        for &(u, o) in &self.byval {
+            if let Some(d) = dec.get_mut(&self.units[u].obj) {
+                d.byval.insert(o);
+            }
+        }
+        let mut vars: Vec<&Loc> = self
+            .locs
+            .iter()
+            .filter(|l| matches!(l.kind, LocKind::Var(_)))
+            .collect();
+        vars.sort_by_key(|l| l.func);
+        for l in vars {
+            let LocKind::Var(o) = l.kind else { continue };
             let uobj = self.units[self.fns[l.func].unit].obj;
             let Some(d) = dec.get_mut(&uobj) else {
                 continue;
             };
-            match &l.kind {
-                LocKind::Var(o) => {
-                    d.known_vars.insert(*o);
-                    if l.escapes {
-                        d.heap_vars.insert(*o);
-                        let ob = self.pkg.obj(*o);
-                        d.report
-                            .push((ob.pos, format!("moved to heap: {}", ob.name)));
-                    }
-                }
-                LocKind::Site {
-                    key,
-                    kind,
-                    pos,
-                    text,
-                    ..
-                } => {
-                    if l.escapes {
-                        d.report.push((*pos, format!("{text} escapes to heap")));
-                    } else {
-                        d.report.push((*pos, format!("{text} does not escape")));
-                        if *kind != SiteKind::Other {
-                            d.stack_sites.insert(*key);
-                        }
-                    }
-                }
-                _ => {}
+            d.known_vars.insert(o);
+            if l.escapes {
+                d.heap_vars.insert(o);
+                let ob = self.pkg.obj(o);
+                lines.push((uobj, ob.pos, format!("moved to heap: {}", ob.name)));
             }
         }
-        (tags, dec)
+        for l in &self.locs {
+            let LocKind::Site {
+                key,
+                kind,
+                pos,
+                text,
+                ..
+            } = &l.kind
+            else {
+                continue;
+            };
+            let uobj = self.units[self.fns[l.func].unit].obj;
+            let Some(d) = dec.get_mut(&uobj) else {
+                continue;
+            };
+            if l.escapes {
+                lines.push((uobj, *pos, format!("{text} escapes to heap")));
+            } else {
+                lines.push((uobj, *pos, format!("{text} does not escape")));
+                if *kind != SiteKind::Other {
+                    d.stack_sites.insert(*key);
+                }
+            }
+        }
+        (tags, dec, lines)
     }
 }
 
@@ -2062,6 +2166,40 @@ fn composite_len(b: &Batch<'_, '_, '_>, elems: &[Expr]) -> u64 {
         max = max.max(next);
     }
     max
+}
+
+/// Whether `t` mentions a type parameter (each type visited once: recursive types through
+/// pointers would make a depth-bounded walk exponential).
+pub(crate) fn mentions_type_param(
+    tt: &rgo_types::TypeTable,
+    t: TypeId,
+    seen: &mut HashSet<TypeId>,
+) -> bool {
+    if !seen.insert(t) {
+        return false;
+    }
+    match tt.get(t) {
+        Type::TypeParam(_) => true,
+        Type::Basic(_) => false,
+        Type::Named(_) => {
+            let n = tt.named(t);
+            n.targs.iter().any(|&a| mentions_type_param(tt, a, seen))
+                || mentions_type_param(tt, n.underlying, seen)
+        }
+        Type::Pointer(e) | Type::Slice(e) => mentions_type_param(tt, *e, seen),
+        Type::Array { elem, .. } | Type::Chan { elem, .. } => mentions_type_param(tt, *elem, seen),
+        Type::Map { key, value } => {
+            mentions_type_param(tt, *key, seen) || mentions_type_param(tt, *value, seen)
+        }
+        Type::Struct(fs) => fs.iter().any(|f| mentions_type_param(tt, f.typ, seen)),
+        Type::Signature(s) => s
+            .params
+            .iter()
+            .chain(&s.results)
+            .any(|&x| mentions_type_param(tt, x, seen)),
+        Type::Tuple(ts) => ts.iter().any(|&x| mentions_type_param(tt, x, seen)),
+        Type::Interface(_) => false,
+    }
 }
 
 fn has_pointers(tt: &rgo_types::TypeTable, t: TypeId, depth: usize) -> bool {
@@ -2139,4 +2277,55 @@ fn looping_labels(stmts: &[Stmt]) -> HashSet<String> {
         .filter(|(n, p)| gotos.iter().any(|(g, gp)| g == n && gp > p))
         .map(|(n, _)| n)
         .collect()
+}
+
+/// An expression as gc's messages print it.
+fn gc_text(e: &Expr) -> String {
+    gc_text_of(e)
+}
+
+/// rgo's printer, adjusted to gc's spelling: `{...}` for literal bodies, `interface {}`,
+/// and conversions to composite types parenthesised (`([]byte)(s)`).
+fn gc_text_of(e: &Expr) -> String {
+    let fix = |s: String| {
+        s.replace('\u{2026}', "...")
+            .replace("interface{", "interface {")
+    };
+    if let ExprKind::Call { fun, args, .. } = &e.kind {
+        let composite_type = matches!(
+            strip_paren(fun).kind,
+            ExprKind::ArrayType { .. }
+                | ExprKind::SliceType(_)
+                | ExprKind::MapType(..)
+                | ExprKind::ChanType(..)
+                | ExprKind::FuncType(_)
+                | ExprKind::InterfaceType(_)
+                | ExprKind::Star(_)
+        );
+        if composite_type && args.len() == 1 {
+            // gc turns a constant string converted to runes into a literal.
+            let t = rgo_syntax::printer::expr_string(strip_paren(fun));
+            if t == "[]rune" && matches!(args[0].kind, ExprKind::BasicLit { .. }) {
+                return "[]rune{...}".into();
+            }
+            let t = rgo_syntax::printer::expr_string(strip_paren(fun));
+            let a = rgo_syntax::printer::expr_string(&args[0]);
+            return fix(format!("({t})({a})"));
+        }
+    }
+    fix(rgo_syntax::printer::expr_string(e))
+}
+
+/// Where gc's statements start: the leftmost token of `e`.
+fn start_pos(e: &Expr) -> Pos {
+    match &e.kind {
+        ExprKind::Selector(x, _)
+        | ExprKind::Index(x, _)
+        | ExprKind::Slice { x, .. }
+        | ExprKind::TypeAssert { x, .. } => start_pos(x),
+        ExprKind::Call { fun, .. } => start_pos(fun),
+        ExprKind::Binary(_, x, _) => start_pos(x),
+        ExprKind::KeyValue(k, _) => start_pos(k),
+        _ => e.pos,
+    }
 }
