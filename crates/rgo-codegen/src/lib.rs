@@ -14,8 +14,11 @@
 //! - The program entry `rgo.main(g)` (C convention) initialises package variables in
 //!   dependency order, runs `init` functions, then `main.main`.
 //!
+//! - Escape analysis (`func/escape/flow.rs`) runs over every function body before any is
+//!   lowered, and decides which variables and allocations may live in the frame.
+//!
 //! Lowering happens from the typed AST directly for now; the Go-level IR stage (rgo-ir:
-//! desugaring, escape analysis, inlining) will sit between the checker and this crate.
+//! desugaring, inlining) will sit between the checker and this crate.
 
 mod func;
 mod layout;

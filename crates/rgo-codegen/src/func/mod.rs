@@ -1,15 +1,18 @@
 //! Lowering of one Go function body to Cranelift IR.
 //!
-//! Where a variable lives is decided before lowering (escape.rs): in SSA variables (one per
-//! scalar part; Cranelift's frontend builds the SSA form), in a stack slot (structs and
-//! arrays nobody takes the address of), or in a heap cell (address taken, or captured by a
-//! closure). Control flow maps onto blocks: every Go statement that transfers control
-//! (return, break, continue, goto, a panic) ends the current block and lowering continues in
-//! a fresh, unreachable block, so statements after it need no special casing.
+//! Where a variable lives is decided before lowering (escape.rs, escape/flow.rs): in SSA
+//! variables (one per scalar part; Cranelift's frontend builds the SSA form), in a stack
+//! slot (structs and arrays, and variables whose address is taken or that a closure
+//! captures by reference, when escape analysis proves the address does not outlive the
+//! frame), or in a heap cell (when it may). Control flow maps onto blocks: every Go
+//! statement that transfers control (return, break, continue, goto, a panic) ends the
+//! current block and lowering continues in a fresh, unreachable block, so statements after
+//! it need no special casing.
 //!
 //! Function literals are lowered as functions of their own after their enclosing function;
-//! a closure value is a heap object `{code, cell pointers of the captured variables...}`,
-//! passed as the callee's context argument. A top-level function used as a value is a static
+//! a closure value is an object `{code, captures...}` (each captured variable's address,
+//! or its value when captured by value), in the heap or, when it does not escape, in the
+//! frame, passed as the callee's context argument. A top-level function used as a value is a static
 //! object `{code}`.
 
 use std::collections::{HashMap, HashSet};
@@ -174,6 +177,7 @@ fn trusted() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function<M: Module>(
     cx: &mut Ctx<'_, M>,
     ctx: &mut Context,

@@ -105,11 +105,11 @@ struct Leaks {
 }
 
 impl Leaks {
-    fn to_heap(&mut self, d: u32) {
+    fn add_heap(&mut self, d: u32) {
         self.heap = Some(self.heap.map_or(d, |h| h.min(d)));
     }
 
-    fn to_result(&mut self, i: usize, d: u32) {
+    fn add_result(&mut self, i: usize, d: u32) {
         self.results[i] = Some(self.results[i].map_or(d, |h| h.min(d)));
     }
 
@@ -2022,11 +2022,11 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
         let s = &self.locs[sink];
         if !s.escapes && s.func == self.locs[param].func {
             if let Some(r) = s.result.filter(|&r| r < TAGGED_RESULTS) {
-                self.locs[param].leaks.to_result(r, derefs);
+                self.locs[param].leaks.add_result(r, derefs);
                 return;
             }
         }
-        self.locs[param].leaks.to_heap(derefs);
+        self.locs[param].leaks.add_heap(derefs);
     }
 
     // ---- results ----
