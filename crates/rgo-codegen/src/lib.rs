@@ -14,8 +14,11 @@
 //! - The program entry `rgo.main(g)` (C convention) initialises package variables in
 //!   dependency order, runs `init` functions, then `main.main`.
 //!
+//! - Escape analysis (`func/escape/flow.rs`) runs over every function body before any is
+//!   lowered, and decides which variables and allocations may live in the frame.
+//!
 //! Lowering happens from the typed AST directly for now; the Go-level IR stage (rgo-ir:
-//! desugaring, escape analysis, inlining) will sit between the checker and this crate.
+//! desugaring, inlining) will sit between the checker and this crate.
 
 mod func;
 mod layout;
@@ -415,29 +418,65 @@ fn deref_wrapper_name(name: &str, pkg: &str, method: &str) -> String {
     }
 }
 
-/// The escape decisions `-gcflags=-m` reports for the functions of `files` (declared in
-/// package `main`): `(file index, position, message)`, in source order. Generic functions
-/// are reported once, from their generic body.
+/// The escape decisions `-gcflags=-m` reports for the functions of `files` declared in
+/// package `main`: `(file index, position, message)`, in gc's order. The analysis runs
+/// over every function of the program (library packages' tags feed main's calls);
+/// generic functions are reported once, from their generic body.
 pub fn escape_report(pkg: &Package, files: &[ast::File]) -> Vec<(usize, Pos, String)> {
-    let mut out = Vec::new();
+    let mut decls: Vec<(usize, &ast::FuncDecl, ObjId, &Info)> = Vec::new();
+    let mut generic: HashMap<ObjId, &ast::FuncDecl> = HashMap::new();
     for (fi, file) in files.iter().enumerate() {
-        if file.package.name != "main" {
-            continue;
-        }
         for d in &file.decls {
             if let ast::Decl::Func(fd) = d {
-                if let Some(body) = &fd.body {
-                    let info =
-                        func::escape::analyze(pkg, &pkg.info, fd.recv.as_ref(), &fd.sig, body);
-                    for (pos, msg) in func::escape::report(pkg, &info) {
-                        out.push((fi, pos, msg));
-                    }
+                let Some(&obj) = pkg.info.defs.get(&fd.name.id) else {
+                    continue;
+                };
+                if fd.body.is_none() {
+                    continue;
                 }
+                if is_generic(fd) {
+                    generic.insert(obj, fd);
+                }
+                decls.push((fi, fd, obj, &pkg.info));
             }
         }
     }
-    out.sort_by_key(|(fi, pos, _)| (*fi, *pos));
-    out
+    // Instances only give their callers tags; their lines come from the generic body.
+    let reported = decls.len();
+    for inst in &pkg.instances {
+        if let Some(fd) = generic.get(&inst.generic) {
+            decls.push((0, fd, inst.obj, &inst.info));
+        }
+    }
+    let walks: Vec<func::escape::FuncInfo<'_>> = decls
+        .iter()
+        .map(|(_, fd, _, info)| {
+            let body = fd.body.as_ref().expect("bodies only");
+            func::escape::analyze(pkg, info, fd.recv.as_ref(), &fd.sig, body)
+        })
+        .collect();
+    let units: Vec<func::escape::flow::Unit<'_, '_>> = decls
+        .iter()
+        .zip(&walks)
+        .map(|(&(_, fd, obj, info), w)| func::escape::flow::Unit {
+            obj,
+            decl: fd,
+            info,
+            walk: w,
+        })
+        .collect();
+    let analysis = func::escape::flow::analyze_program(pkg, &units);
+    let main_units: HashMap<ObjId, usize> = decls[..reported]
+        .iter()
+        .filter(|(fi, _, obj, _)| files[*fi].package.name == "main" && pkg.obj(*obj).pkg == "main")
+        .map(|&(fi, _, obj, _)| (obj, fi))
+        .collect();
+    // gc prints each line as it is found: callees' before their callers'.
+    analysis
+        .report
+        .into_iter()
+        .filter_map(|(u, pos, msg)| Some((*main_units.get(&u)?, pos, msg)))
+        .collect()
 }
 
 /// Compiles the package into `module`: declares and defines every function, the package
@@ -608,7 +647,9 @@ pub fn compile_with_lines<'a, M: Module>(
     named.extend(pkg.named_instances.iter().copied());
     for nt in named {
         // Generic code has no code of its own: only concrete types get wrappers.
-        if !pkg.types.is_concrete(nt) {
+        // (Not `TypeTable::is_concrete`: its depth-bounded walk is exponential in
+        // recursive types, fixedbugs/bug336.go took seconds.)
+        if func::escape::flow::mentions_type_param(&pkg.types, nt, &mut HashSet::new()) {
             continue;
         }
         for pm in promote::promoted_methods(pkg, nt) {
@@ -631,10 +672,39 @@ pub fn compile_with_lines<'a, M: Module>(
         }
     }
 
+    // Escape analysis over all the bodies at once: callees before callers.
+    let walks: Vec<Option<func::escape::FuncInfo<'_>>> = decls
+        .iter()
+        .map(|(_, fd, _, info)| {
+            let body = fd.body.as_ref()?;
+            Some(func::escape::analyze(
+                pkg,
+                info,
+                fd.recv.as_ref(),
+                &fd.sig,
+                body,
+            ))
+        })
+        .collect();
+    let units: Vec<func::escape::flow::Unit<'_, '_>> = decls
+        .iter()
+        .zip(&walks)
+        .filter_map(|(&(_, fd, obj, info), w)| {
+            Some(func::escape::flow::Unit {
+                obj,
+                decl: fd,
+                info,
+                walk: w.as_ref()?,
+            })
+        })
+        .collect();
+    let decisions = func::escape::flow::analyze_program(pkg, &units).decisions;
+    drop(units);
+
     let mut ctx = cx.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut errors = Vec::new();
-    for (fi, fd, obj, info) in decls {
+    for ((fi, fd, obj, info), walk) in decls.into_iter().zip(walks) {
         cx.info = info;
         let Some(body) = &fd.body else {
             if pkg.obj(obj).pkg == "main" {
@@ -651,7 +721,9 @@ pub fn compile_with_lines<'a, M: Module>(
             }
             continue;
         };
-        let info = func::escape::analyze(pkg, cx.info, fd.recv.as_ref(), &fd.sig, body);
+        let _ = body;
+        let Some(info) = walk else { continue };
+        let dec = decisions.get(&obj);
         // Function literals become functions of their own, named as gc names them.
         let parent = cx
             .module
@@ -690,7 +762,7 @@ pub fn compile_with_lines<'a, M: Module>(
             bodies.push((func::Body::Lit(lit, caps), cx.lit_funcs[&lit.id], lit.pos));
         }
         for (body, id, pos) in bodies {
-            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, body, id, &info);
+            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, fi, body, id, &info, dec);
             finish(&mut cx, &mut ctx, &mut fctx, &mut errors, id, r, fi, pos);
         }
         flush_pending(&mut cx, &mut ctx, &mut fctx, &mut errors, fi, fd.pos);
@@ -744,7 +816,7 @@ pub fn compile_with_lines<'a, M: Module>(
             let caps = info.captures.get(&lit.id).map(|v| &v[..]).unwrap_or(&[]);
             let id = cx.lit_funcs[&lit.id];
             let body = func::Body::Lit(lit, caps);
-            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, file, body, id, &info);
+            let r = func::lower_function(&mut cx, &mut ctx, &mut fctx, file, body, id, &info, None);
             finish(
                 &mut cx,
                 &mut ctx,

@@ -35,6 +35,36 @@ fn m_reports_escape_decisions() {
     );
 }
 
+/// Every other tests/escape/X.go: the report is X.m (the program's own output follows).
+#[test]
+fn m_reports_match_expectations() {
+    let dir = escape_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".go")?.to_string();
+            (stem != "allocs" && dir.join(format!("{stem}.m")).exists()).then_some(stem)
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    let mut failures = Vec::new();
+    for name in names {
+        let want = std::fs::read_to_string(dir.join(format!("{name}.m"))).unwrap();
+        let out = rgo()
+            .args(["run", "-gcflags=-m", &format!("{name}.go")])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() || !stderr.starts_with(&want) {
+            failures.push(format!("{name}.go: want report:\n{want}\ngot:\n{stderr}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn unknown_gcflag_is_a_usage_error() {
     let out = rgo()

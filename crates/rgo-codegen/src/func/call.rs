@@ -33,7 +33,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Mode::Builtin => {
                 let obj = self.callee_obj(fun);
                 if let Some(ObjKind::Builtin(b)) = obj.map(|o| self.cx.pkg.obj(o).kind.clone()) {
-                    return self.builtin(b, args, dots, e.pos);
+                    return self.builtin(b, args, dots, e.pos, e.id);
                 }
                 return Err(self.unsupported(e.pos, "this builtin"));
             }
@@ -130,7 +130,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 vals.extend(self.stable_copy(pt, v));
             }
             let slice_ty = sig.params[fixed];
-            vals.extend(self.slice_of(slice_ty, &args[fixed..])?);
+            vals.extend(self.slice_of(slice_ty, &args[fixed..], Some(e.id))?);
         } else {
             for (a, &pt) in args.iter().zip(&sig.params) {
                 let v = self.expr_as(a, pt)?;
@@ -419,7 +419,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// to `uintptr` in a call's arguments keeps its object alive for the call, as gc's
     /// `//go:uintptrescapes` arguments do (for the other arguments see `call`;
     /// test/fixedbugs/issue24491a.go).
-    pub(super) fn slice_of(&mut self, slice_ty: TypeId, elems: &[Expr]) -> R<Val> {
+    pub(super) fn slice_of(
+        &mut self,
+        slice_ty: TypeId,
+        elems: &[Expr],
+        site: Option<rgo_syntax::ast::NodeId>,
+    ) -> R<Val> {
         let elem_ty = match self.types().under(slice_ty) {
             Type::Slice(e) => *e,
             _ => return Err(self.err(Pos(0), "internal compiler error: not a slice type")),
@@ -435,7 +440,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         } else {
             elem_ty
         };
-        let ptr = self.heap_alloc_array(alloc_ty, n as u64)?;
+        let ptr = match site {
+            Some(id) if self.stack_sites.contains(&id) => {
+                self.stack_zeroed(l.size * n as u64, l.align)
+            }
+            _ => self.heap_alloc_array(alloc_ty, n as u64)?,
+        };
         for (i, e) in elems.iter().enumerate() {
             let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
@@ -443,6 +453,49 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
         let len = self.b.ins().iconst(I64, n);
         Ok(vec![ptr, len, len])
+    }
+
+    /// The backing array of `make([]elem, len[, cap])` in the frame, when its capacity is
+    /// a constant (escape analysis checked the size): `None` otherwise. A non-constant
+    /// `len` above the capacity still panics through the runtime's `makeslice`.
+    fn stack_make(
+        &mut self,
+        elem: TypeId,
+        sizes: &[Expr],
+        len: Value,
+        cap: Value,
+        pos: Pos,
+    ) -> R<Option<Value>> {
+        let n = match sizes
+            .last()
+            .and_then(|c| self.cx.tv(c.id))
+            .map(|tv| &tv.mode)
+        {
+            Some(Mode::Constant(rgo_types::ConstValue::Int(v))) => match u64::try_from(v) {
+                Ok(n) => n,
+                Err(_) => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let l = layout(self.types(), elem);
+        if l.size.saturating_mul(n) > crate::func::escape::flow::MAX_IMPLICIT_STACK_VAR {
+            return Ok(None);
+        }
+        if sizes.len() == 2 {
+            // `make([]T, len, N)`: a bad `len` panics as the runtime reports it.
+            let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, len, cap);
+            let fail = self.b.create_block();
+            let ok = self.b.create_block();
+            self.b.set_cold_block(fail);
+            self.b.ins().brif(bad, fail, &[], ok, &[]);
+            self.b.switch_to_block(fail);
+            let edesc = self.desc_addr(elem, pos)?;
+            let g = self.g;
+            self.call_rt(rgo_abi::lang::MAKESLICE, &[g, len, cap, edesc])?;
+            self.b.ins().jump(ok, &[]);
+            self.b.switch_to_block(ok);
+        }
+        Ok(Some(self.stack_zeroed(l.size * n, l.align)))
     }
 
     /// The object a callee names: a function (or an instance of a generic one, `F[int]`),
@@ -459,7 +512,14 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         }
     }
 
-    pub(super) fn builtin(&mut self, b: Builtin, args: &[Expr], dots: bool, pos: Pos) -> R<Val> {
+    pub(super) fn builtin(
+        &mut self,
+        b: Builtin,
+        args: &[Expr],
+        dots: bool,
+        pos: Pos,
+        id: rgo_syntax::ast::NodeId,
+    ) -> R<Val> {
         match b {
             Builtin::Print | Builtin::Println | Builtin::Panic | Builtin::Close => {
                 let ops = self.builtin_operands(b, args)?;
@@ -499,6 +559,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             Builtin::New => {
                 let t = self.type_of(&args[0])?;
+                if self.stack_sites.contains(&id) {
+                    let l = layout(self.types(), t);
+                    return Ok(vec![self.stack_zeroed(l.size, l.align)]);
+                }
                 Ok(vec![self.heap_alloc(t)?])
             }
             Builtin::Make => {
@@ -510,6 +574,11 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                             Some(c) => self.int_operand(c)?,
                             None => len,
                         };
+                        if self.stack_sites.contains(&id) {
+                            if let Some(p) = self.stack_make(elem, &args[1..], len, cap, pos)? {
+                                return Ok(vec![p, len, cap]);
+                            }
+                        }
                         let edesc = self.desc_addr(elem, pos)?;
                         let g = self.g;
                         let p = self

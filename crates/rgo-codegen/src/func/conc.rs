@@ -280,7 +280,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             for (a, &pt) in args[..fixed].iter().zip(&sig.params) {
                 arg_vals.push(self.expr_as(a, pt)?);
             }
-            arg_vals.push(self.slice_of(sig.params[fixed], &args[fixed..])?);
+            arg_vals.push(self.slice_of(sig.params[fixed], &args[fixed..], None)?);
         } else if args.len() == 1
             && matches!(self.types().get(self.type_of(&args[0])?), Type::Tuple(_))
         {

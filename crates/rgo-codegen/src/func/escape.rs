@@ -1,31 +1,30 @@
-//! Which local variables must live in memory that outlives the frame, and what each function
-//! literal captures.
+//! Which local variables need memory, and what each function literal captures.
 //!
-//! A first, deliberately conservative escape analysis: a variable moves to the heap when its
-//! address is taken (`&x`, a pointer-receiver method called on it, an array sliced) or a
-//! function literal refers to it (closures capture by reference, so the variable and the
-//! closure share one heap cell). Everything else stays in SSA variables or stack slots. The
-//! precise analysis (flows of pointers) belongs to the IR stage. `-gcflags=-m` reports these
-//! decisions ([`report`]) in gc's format: moved variables, allocation sites (`&T{...}`,
-//! `new`, `make` of slices and maps, slice and map literals) and closures.
+//! A first walk over a top-level function and all the literals nested in it: a variable
+//! needs memory when its address is taken (`&x`, a pointer-receiver method called on it,
+//! an array sliced) or a function literal refers to it (closures capture by reference).
+//! The walk also records the functions and methods the code names (the call graph of the
+//! flow analysis, and `reach.rs`) and the types it uses. Whether such memory can be in the
+//! frame or must be in the heap is the flow analysis' decision ([`flow`]).
 //!
-//! One walk over a top-level function and all the literals nested in it records, for every
-//! declared object, the literal depth that owns it; a use at a deeper depth is a capture by
-//! every literal between the use and the owner.
+//! The walk records, for every declared object, the literal depth that owns it; a use at
+//! a deeper depth is a capture by every literal between the use and the owner.
+
+pub(crate) mod flow;
 
 use std::collections::{HashMap, HashSet};
 
 use rgo_syntax::ast::{
     Block, CommOp, Decl, Expr, ExprKind, FuncType, Ident, NodeId, Stmt, StmtKind, UnOp,
 };
-use rgo_syntax::Pos;
-use rgo_types::{
-    Builtin, Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind,
-};
+use rgo_types::{Info, ObjId, ObjKind, Package, SelectionKind, Type, TypeAndValue, VarKind};
 
 pub(crate) struct FuncInfo<'a> {
-    /// Variables that live in heap cells.
-    pub heap: HashSet<ObjId>,
+    /// Variables whose address is taken (the flow analysis, [`flow`], decides which of
+    /// them the frame can hold).
+    pub addressed: HashSet<ObjId>,
+    /// Variables function literals capture.
+    pub captured: HashSet<ObjId>,
     /// Free variables of each function literal (keyed by the literal's expression id), in
     /// order of first use.
     pub captures: HashMap<NodeId, Vec<ObjId>>,
@@ -35,10 +34,10 @@ pub(crate) struct FuncInfo<'a> {
     pub lit_parents: Vec<Option<usize>>,
     /// Package-level functions (not methods) named in the code, plainly or qualified.
     pub funcs: HashSet<ObjId>,
+    /// Methods named in the code (called, as values, or as method expressions).
+    pub methods: HashSet<ObjId>,
     /// Types of the code's expressions and declared names.
     pub types: HashSet<rgo_types::TypeId>,
-    /// Heap allocation sites, for `-m`: position and gc's spelling of the expression.
-    pub sites: Vec<(Pos, String)>,
 }
 
 struct Walker<'a, 'p> {
@@ -67,33 +66,6 @@ pub(crate) fn analyze<'a>(
     w.info
 }
 
-/// gc's `-m` lines for one function (position, message): the variables this analysis
-/// moved to the heap, the allocation sites, and whether each function literal allocates a
-/// closure (it does when it captures variables).
-pub(crate) fn report(pkg: &Package, info: &FuncInfo<'_>) -> Vec<(Pos, String)> {
-    let mut out: Vec<(Pos, String)> = info
-        .heap
-        .iter()
-        .map(|&o| {
-            (
-                pkg.obj(o).pos,
-                format!("moved to heap: {}", pkg.obj(o).name),
-            )
-        })
-        .collect();
-    out.extend(info.sites.iter().cloned());
-    for lit in &info.lits {
-        let captures = info.captures.get(&lit.id).is_some_and(|c| !c.is_empty());
-        let verdict = if captures {
-            "escapes to heap"
-        } else {
-            "does not escape"
-        };
-        out.push((lit.pos, format!("func literal {verdict}")));
-    }
-    out
-}
-
 /// The same analysis over package-level initialiser expressions (the function literals
 /// they contain capture only each other's variables).
 pub(crate) fn analyze_exprs<'a>(pkg: &Package, ti: &Info, exprs: &[&'a Expr]) -> FuncInfo<'a> {
@@ -110,13 +82,14 @@ impl<'a, 'p> Walker<'a, 'p> {
             pkg,
             ti,
             info: FuncInfo {
-                heap: HashSet::new(),
+                addressed: HashSet::new(),
+                captured: HashSet::new(),
                 captures: HashMap::new(),
                 lits: Vec::new(),
                 lit_parents: Vec::new(),
                 funcs: HashSet::new(),
+                methods: HashSet::new(),
                 types: HashSet::new(),
-                sites: Vec::new(),
             },
             owner: HashMap::new(),
             stack: Vec::new(),
@@ -172,7 +145,7 @@ impl<'a, 'p> Walker<'a, 'p> {
             return;
         };
         if depth < self.stack.len() {
-            self.info.heap.insert(o);
+            self.info.captured.insert(o);
             for lit in &self.stack[depth..] {
                 let caps = self.info.captures.entry(*lit).or_default();
                 if !caps.contains(&o) {
@@ -189,7 +162,7 @@ impl<'a, 'p> Walker<'a, 'p> {
             ExprKind::Name(_) => {
                 if let Some(&o) = self.ti.uses.get(&e.id) {
                     if self.is_local_var(o) {
-                        self.info.heap.insert(o);
+                        self.info.addressed.insert(o);
                     }
                 }
             }
@@ -372,17 +345,7 @@ impl<'a, 'p> Walker<'a, 'p> {
         match &e.kind {
             ExprKind::Name(_) => self.use_name(e.id),
             ExprKind::Bad | ExprKind::BasicLit { .. } => {}
-            ExprKind::CompositeLit { typ, elems, .. } => {
-                // Slice and map literals always allocate; structs and arrays only under `&`.
-                let under = self.tv(e.id).map(|tv| self.pkg.types.under(tv.typ));
-                if let (Some(Type::Slice(_) | Type::Map { .. }), Some(t)) = (under, typ) {
-                    let text = format!("{}{{...}}", rgo_syntax::printer::expr_string(t));
-                    self.info
-                        .sites
-                        .push((e.pos, format!("{text} escapes to heap")));
-                }
-                self.exprs(elems)
-            }
+            ExprKind::CompositeLit { elems, .. } => self.exprs(elems),
             ExprKind::KeyValue(k, v) => {
                 // A struct literal's key is a field name, not a variable.
                 if !matches!(k.kind, ExprKind::Name(_)) || self.ti.uses.contains_key(&k.id) {
@@ -407,11 +370,18 @@ impl<'a, 'p> Walker<'a, 'p> {
                 // A qualified identifier names another package's object.
                 self.use_name(name.id);
                 if let Some(sel) = self.ti.selections.get(&e.id) {
+                    if sel.kind != SelectionKind::FieldVal {
+                        self.info.methods.insert(sel.obj);
+                    }
                     let ptr_recv = matches!(
                         self.pkg.obj(sel.obj).kind,
                         ObjKind::Func { recv: Some(r) } if matches!(self.pkg.types.get(r), Type::Pointer(_))
                     );
-                    if sel.kind == SelectionKind::MethodVal && ptr_recv && !sel.indirect {
+                    if sel.kind == SelectionKind::MethodVal
+                        && ptr_recv
+                        && !sel.indirect
+                        && !self.is_pointer(x)
+                    {
                         self.take_address(x);
                     }
                 }
@@ -432,39 +402,11 @@ impl<'a, 'p> Walker<'a, 'p> {
             }
             ExprKind::TypeAssert { x, .. } => self.expr(x),
             ExprKind::Call { fun, args, .. } => {
-                let builtin = match &fun.kind {
-                    ExprKind::Name(_) => self.ti.uses.get(&fun.id).map(|&o| &self.pkg.obj(o).kind),
-                    _ => None,
-                };
-                let allocates = match builtin {
-                    Some(ObjKind::Builtin(Builtin::New)) => true,
-                    Some(ObjKind::Builtin(Builtin::Make)) => args.first().is_some_and(|t| {
-                        self.tv(t.id).is_some_and(|tv| {
-                            matches!(
-                                self.pkg.types.under(tv.typ),
-                                Type::Slice(_) | Type::Map { .. }
-                            )
-                        })
-                    }),
-                    _ => false,
-                };
-                if allocates {
-                    let text = rgo_syntax::printer::expr_string(e);
-                    self.info
-                        .sites
-                        .push((e.pos, format!("{text} escapes to heap")));
-                }
                 self.expr(fun);
                 self.exprs(args);
             }
             ExprKind::Unary(op, x) => {
                 if *op == UnOp::Addr {
-                    if let ExprKind::CompositeLit { typ: Some(t), .. } = &x.kind {
-                        let text = format!("&{}{{...}}", rgo_syntax::printer::expr_string(t));
-                        self.info
-                            .sites
-                            .push((e.pos, format!("{text} escapes to heap")));
-                    }
                     self.take_address(x);
                 }
                 self.expr(x);

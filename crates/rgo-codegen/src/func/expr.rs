@@ -379,23 +379,35 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let gv = self.cx.module.declare_data_in_func(data, self.b.func);
             return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
         }
-        let size = self.b.ins().iconst(I64, 8 * (caps.len() as i64 + 1));
-        let align = self.b.ins().iconst(I64, 8);
-        let g = self.g;
-        let obj = self
-            .call_rt(rt::ALLOC, &[g, size, align])?
-            .ok_or_else(|| self.err(e.pos, "internal compiler error: alloc"))?;
+        let (slots, size) = self.capture_layout(&caps);
+        let obj = if self.stack_sites.contains(&e.id) {
+            self.stack_zeroed(size, 8)
+        } else {
+            let size = self.b.ins().iconst(I64, size as i64);
+            let align = self.b.ins().iconst(I64, 8);
+            let g = self.g;
+            self.call_rt(rt::ALLOC, &[g, size, align])?
+                .ok_or_else(|| self.err(e.pos, "internal compiler error: alloc"))?
+        };
         let r = self.func_ref(fid);
         let code = self.b.ins().func_addr(I64, r);
         self.b.ins().store(trusted(), code, obj, 0);
-        for (i, o) in caps.iter().enumerate() {
+        for (o, (off, byval)) in caps.iter().zip(slots) {
+            let slot = self.b.ins().iadd_imm_s(obj, off as i64);
+            if byval {
+                // A copy of the current value: nobody assigns the variable afterwards.
+                let v = self.read_var(*o, e.pos)?;
+                let ty = self.cx.pkg.obj(*o).typ;
+                self.store_value_init(slot, ty, &v);
+                continue;
+            }
             let cell = self.var_addr(*o).ok_or_else(|| {
                 self.err(
                     e.pos,
                     "internal compiler error: captured variable not in memory",
                 )
             })?;
-            self.b.ins().store(trusted(), cell, obj, 8 * (i as i32 + 1));
+            self.b.ins().store(trusted(), cell, slot, 0);
         }
         Ok(vec![obj])
     }
@@ -407,7 +419,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         };
         match self.types().under(ty).clone() {
             Type::Struct(_) | Type::Array { .. } => {
-                let addr = if heap {
+                let addr = if heap && !self.stack_sites.contains(&e.id) {
                     self.heap_alloc(ty)?
                 } else {
                     let a = self.stack_temp(ty);
@@ -420,7 +432,12 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             }
             Type::Slice(elem) => {
                 let n = self.composite_len(elems)?;
-                let addr = self.heap_alloc_array(elem, n)?;
+                let addr = if self.stack_sites.contains(&e.id) {
+                    let l = layout(self.types(), elem);
+                    self.stack_zeroed(l.size * n, l.align)
+                } else {
+                    self.heap_alloc_array(elem, n)?
+                };
                 self.fill_array(addr, elem, elems)?;
                 let len = self.b.ins().iconst(I64, n as i64);
                 Ok(vec![addr, len, len])

@@ -1,15 +1,18 @@
 //! Lowering of one Go function body to Cranelift IR.
 //!
-//! Where a variable lives is decided before lowering (escape.rs): in SSA variables (one per
-//! scalar part; Cranelift's frontend builds the SSA form), in a stack slot (structs and
-//! arrays nobody takes the address of), or in a heap cell (address taken, or captured by a
-//! closure). Control flow maps onto blocks: every Go statement that transfers control
-//! (return, break, continue, goto, a panic) ends the current block and lowering continues in
-//! a fresh, unreachable block, so statements after it need no special casing.
+//! Where a variable lives is decided before lowering (escape.rs, escape/flow.rs): in SSA
+//! variables (one per scalar part; Cranelift's frontend builds the SSA form), in a stack
+//! slot (structs and arrays, and variables whose address is taken or that a closure
+//! captures by reference, when escape analysis proves the address does not outlive the
+//! frame), or in a heap cell (when it may). Control flow maps onto blocks: every Go
+//! statement that transfers control (return, break, continue, goto, a panic) ends the
+//! current block and lowering continues in a fresh, unreachable block, so statements after
+//! it need no special casing.
 //!
 //! Function literals are lowered as functions of their own after their enclosing function;
-//! a closure value is a heap object `{code, cell pointers of the captured variables...}`,
-//! passed as the callee's context argument. A top-level function used as a value is a static
+//! a closure value is an object `{code, captures...}` (each captured variable's address,
+//! or its value when captured by value), in the heap or, when it does not escape, in the
+//! frame, passed as the callee's context argument. A top-level function used as a value is a static
 //! object `{code}`.
 
 use std::collections::{HashMap, HashSet};
@@ -86,6 +89,15 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
     locals: HashMap<ObjId, Storage>,
     /// Variables that must live in heap cells.
     heap: HashSet<ObjId>,
+    /// Variables that need memory (address taken, or captured by reference): a heap cell
+    /// if in `heap`, else a stack slot.
+    mem: HashSet<ObjId>,
+    /// Captured variables that closures hold by value (copies in the closure record).
+    byval: HashSet<ObjId>,
+    /// Allocation sites (`new`, `&T{}`, `make`, literals, closures, variadic slices) whose
+    /// memory may be in the frame: escape analysis proved it does not outlive the frame
+    /// (nor, inside a loop, the iteration).
+    stack_sites: HashSet<ast::NodeId>,
     /// Variables captured by each function literal of the enclosing declaration.
     captures: HashMap<ast::NodeId, Vec<ObjId>>,
     /// Variables of the named results, or `None` for unnamed results.
@@ -110,6 +122,33 @@ pub(crate) struct FnLower<'a, 'c, 'f, M: Module> {
 pub(super) enum Callee {
     Direct(FuncRef),
     Indirect(cranelift_codegen::ir::SigRef, Value),
+}
+
+/// Where the variables of a function (and its literals) live, from the escape analysis'
+/// decisions: `(heap, mem, byval)`. `byval` are the captured variables literals copy into
+/// their closures; `mem` those that need an address (taken, or captured by reference),
+/// in a heap cell when in `heap`, else in a stack slot. Without decisions (package-level
+/// initialisers) every captured or address-taken variable is in the heap.
+fn var_homes(
+    info: &escape::FuncInfo<'_>,
+    dec: Option<&escape::flow::Decisions>,
+) -> (HashSet<ObjId>, HashSet<ObjId>, HashSet<ObjId>) {
+    let byval: HashSet<ObjId> = dec
+        .map(|d| d.byval.difference(&info.addressed).copied().collect())
+        .unwrap_or_default();
+    let mut mem = info.addressed.clone();
+    mem.extend(info.captured.difference(&byval).copied());
+    let Some(d) = dec else {
+        return (mem.clone(), mem, byval);
+    };
+    // A variable the analysis did not model stays in the heap.
+    let mut heap: HashSet<ObjId> = mem
+        .iter()
+        .copied()
+        .filter(|o| !d.known_vars.contains(o))
+        .collect();
+    heap.extend(d.heap_vars.iter().copied());
+    (heap, mem, byval)
 }
 
 /// Whether a function body (not counting nested function literals) contains `defer`.
@@ -138,6 +177,7 @@ fn trusted() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function<M: Module>(
     cx: &mut Ctx<'_, M>,
     ctx: &mut Context,
@@ -146,6 +186,7 @@ pub(crate) fn lower_function<M: Module>(
     body: Body<'_>,
     id: FuncId,
     info: &escape::FuncInfo<'_>,
+    dec: Option<&escape::flow::Decisions>,
 ) -> R<()> {
     // The signature type, receiver, parameter/result fields and statements of the body.
     let (sig_ty, recv_ty, recv_field, sig, block) = match body {
@@ -195,6 +236,7 @@ pub(crate) fn lower_function<M: Module>(
         Type::Signature(s) => (s.params.clone(), s.results.clone()),
         _ => (vec![], vec![]),
     };
+    let (heap, mem, byval) = var_homes(info, dec);
     let mut f = FnLower {
         cx,
         b,
@@ -202,7 +244,10 @@ pub(crate) fn lower_function<M: Module>(
         g,
         closure,
         locals: HashMap::new(),
-        heap: info.heap.clone(),
+        heap,
+        mem,
+        byval,
+        stack_sites: dec.map(|d| d.stack_sites.clone()).unwrap_or_default(),
         captures: info.captures.clone(),
         named_results: None,
         result_types: result_types.clone(),
@@ -229,12 +274,17 @@ pub(crate) fn lower_function<M: Module>(
             next += 1;
         }
     }
-    // Captured variables: their cells' addresses follow the code pointer in the closure.
+    // Captured variables follow the code pointer in the closure: the addresses of those
+    // captured by reference, the values of those captured by value (read in place).
     if let Body::Lit(_, caps) = body {
-        for (i, &o) in caps.iter().enumerate() {
-            let cell = f.b.ins().load(I64, trusted(), closure, 8 * (i as i32 + 1));
+        for (&o, (off, byval)) in caps.iter().zip(f.capture_layout(caps).0) {
+            let addr = if byval {
+                f.b.ins().iadd_imm_s(closure, off as i64)
+            } else {
+                f.b.ins().load(I64, trusted(), closure, off as i32)
+            };
             let var = f.b.declare_var(I64);
-            f.b.def_var(var, cell);
+            f.b.def_var(var, addr);
             f.locals.insert(o, Storage::Mem(var));
         }
     }
@@ -529,6 +579,9 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             closure,
             locals: HashMap::new(),
             heap: HashSet::new(),
+            mem: HashSet::new(),
+            byval: HashSet::new(),
+            stack_sites: HashSet::new(),
             captures: HashMap::new(),
             named_results: None,
             result_types: vec![],
@@ -540,6 +593,26 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
             has_defer: false,
             landing: None,
         }
+    }
+
+    /// Where each captured variable sits in a closure record `{code, captures...}`:
+    /// `(offset, by value)`, and the record's size. A variable captured by reference takes
+    /// one word (its address), one captured by value its size rounded up to words.
+    pub(super) fn capture_layout(&self, caps: &[ObjId]) -> (Vec<(u64, bool)>, u64) {
+        let mut off = 8;
+        let mut out = Vec::new();
+        for o in caps {
+            let byval = self.byval.contains(o);
+            out.push((off, byval));
+            off += if byval {
+                layout(self.types(), self.cx.pkg.obj(*o).typ)
+                    .size
+                    .next_multiple_of(8)
+            } else {
+                8
+            };
+        }
+        (out, off)
     }
 
     /// Seals and finalizes the function being built; gives back the codegen context.
@@ -743,6 +816,20 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
         self.b.ins().stack_addr(I64, slot, 0)
     }
 
+    /// Zeroed memory of `size` bytes in the frame, for an allocation escape analysis
+    /// proved does not outlive it. Zeroed where it is evaluated: inside a loop each
+    /// iteration gets a fresh value in the same slot.
+    pub(super) fn stack_zeroed(&mut self, size: u64, align: u64) -> Value {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size.max(1) as u32,
+            align.clamp(1, 16).trailing_zeros() as u8,
+        ));
+        let a = self.b.ins().stack_addr(I64, slot, 0);
+        self.zero_mem(a, size);
+        a
+    }
+
     /// Zeroed heap memory of `size` bytes.
     pub(super) fn alloc_bytes(&mut self, size: u64, align: u64) -> R<Value> {
         let size = self.b.ins().iconst(I64, size.max(1) as i64);
@@ -834,7 +921,7 @@ impl<'a, 'c, 'f, M: Module> FnLower<'a, 'c, 'f, M> {
     /// storage: a heap cell if it escapes, memory for structs and arrays, else SSA.
     pub(super) fn declare_local(&mut self, obj: ObjId, ty: TypeId, init: Option<Val>) {
         let heap = self.heap.contains(&obj);
-        if heap || self.is_mem(ty) {
+        if heap || self.mem.contains(&obj) || self.is_mem(ty) {
             let addr = if heap {
                 match self.heap_alloc(ty) {
                     Ok(a) => a,
