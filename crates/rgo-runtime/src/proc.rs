@@ -20,7 +20,10 @@
 //! In order: stop for a pending stop-the-world; run due timers of our P; every 61st
 //! schedule take one G from the global queue first (fairness: a busy local queue cannot
 //! starve the global one); our local queue; the global queue; then *spin*: steal half of a
-//! random victim's queue (and run its due timers). At most half of the busy Ps' worth of Ms
+//! random victim's queue (and run its due timers; on the last round also its `runnext`,
+//! after a 3 µs pause when the victim is running: it has most likely just readied that G
+//! in a channel hand-off and is about to block and run it, and taking it would bounce the
+//! pair between Ps and threads). At most half of the busy Ps' worth of Ms
 //! spin at once (`2 * nmspinning < gomaxprocs - npidle`). An M that finds nothing gives
 //! its P back, re-checks every queue (a G made runnable while we were giving up must not be
 //! stranded), and parks — with a timeout equal to the next timer when there is one.
