@@ -126,6 +126,7 @@ unsafe fn r4(p: *const u8) -> u64 {
 ///
 /// # Safety
 /// `p` must point to `len` readable bytes (any value when `len` is 0).
+#[inline]
 pub unsafe fn memhash(p: *const u8, len: usize, seed: usize) -> usize {
     let k = secrets();
     let mut s = seed as u64 ^ k[0];
@@ -175,6 +176,19 @@ pub unsafe fn memhash(p: *const u8, len: usize, seed: usize) -> usize {
 fn hash_word(x: u64, seed: usize, len: u64) -> usize {
     let k = secrets();
     finish(x, x.rotate_left(32), seed as u64 ^ k[0], len, k) as usize
+}
+
+/// The hash `rgo_memhash32` computes, of the value rather than its address (the maps'
+/// fast paths inline it).
+#[inline(always)]
+pub fn hash32(x: u32, seed: usize) -> usize {
+    hash_word(x as u64, seed, 4)
+}
+
+/// The hash `rgo_memhash64` computes, of the value.
+#[inline(always)]
+pub fn hash64(x: u64, seed: usize) -> usize {
+    hash_word(x, seed, 8)
 }
 
 // ---- fastrand ----
@@ -244,7 +258,7 @@ pub unsafe extern "C" fn rgo_memhash16(p: *const u8, seed: usize) -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_memhash32(p: *const u8, seed: usize) -> usize {
     // SAFETY: by contract.
-    hash_word(unsafe { r4(p) }, seed, 4)
+    hash32(unsafe { (p as *const u32).read_unaligned() }, seed)
 }
 
 /// # Safety
@@ -252,7 +266,7 @@ pub unsafe extern "C" fn rgo_memhash32(p: *const u8, seed: usize) -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_memhash64(p: *const u8, seed: usize) -> usize {
     // SAFETY: by contract.
-    hash_word(unsafe { r8(p) }, seed, 8)
+    hash64(unsafe { r8(p) }, seed)
 }
 
 /// # Safety
@@ -638,7 +652,39 @@ pub unsafe extern "C" fn rgo_strequal(p: *const u8, q: *const u8) -> bool {
             &*(p as *const crate::string::GoString),
             &*(q as *const crate::string::GoString),
         );
-        a.len == b.len && (a.ptr == b.ptr || memeq(a.ptr, b.ptr, a.len as usize))
+        str_equal(a, b)
+    }
+}
+
+/// Equality of two Go strings (what `rgo_strequal` computes).
+///
+/// # Safety
+/// Both strings describe readable bytes.
+#[inline(always)]
+pub unsafe fn str_equal(a: &crate::string::GoString, b: &crate::string::GoString) -> bool {
+    // SAFETY: by contract.
+    a.len == b.len && (a.ptr == b.ptr || unsafe { short_memeq(a.ptr, b.ptr, a.len as usize) })
+}
+
+/// `memeq` that compares inputs of up to 16 bytes with two overlapping loads per side
+/// (map keys are mostly short strings, and a `memcmp` call costs more than they do).
+///
+/// # Safety
+/// `p` and `q` point to `n` readable bytes.
+#[inline(always)]
+unsafe fn short_memeq(p: *const u8, q: *const u8, n: usize) -> bool {
+    // SAFETY: every read stays within the first `n` bytes.
+    unsafe {
+        if n >= 8 {
+            if n > 16 {
+                return memeq(p, q, n);
+            }
+            r8(p) == r8(q) && r8(p.add(n - 8)) == r8(q.add(n - 8))
+        } else if n >= 4 {
+            r4(p) == r4(q) && r4(p.add(n - 4)) == r4(q.add(n - 4))
+        } else {
+            (0..n).all(|i| *p.add(i) == *q.add(i))
+        }
     }
 }
 
