@@ -17,6 +17,34 @@ func f(m map[string]int, k string, v int) int {
 	return 1
 }
 
+// Map operations in a function that defers go through the runtime-call trampolines.
+func deferring(m32 map[int32]int, ms map[string]int, k int32, s string) (r int) {
+	defer func() {
+		if e := recover(); e != nil {
+			println("recovered:", e.(error).Error())
+			r = -1
+		}
+	}()
+	m32[k] += 5
+	ms[s]++
+	v, ok := m32[k]
+	_, ok2 := ms[s+"x"]
+	delete(ms, "zz")
+	delete(m32, k+1)
+	if k == 3 {
+		var nm map[int32]int
+		nm[k] = 1
+	}
+	n := v + ms[s] + m32[k]
+	if ok {
+		n += 100
+	}
+	if ok2 {
+		n += 1000
+	}
+	return n
+}
+
 func try(name string, fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -172,4 +200,8 @@ func main() {
 	try("nil", func() { nm[1]++ })
 	try("nil", func() { nms["a"] += 1 })
 	try("nil", func() { nms["a"] = 1 })
+
+	dm32 := map[int32]int{2: 7}
+	dms := map[string]int{"zz": 1}
+	println(deferring(dm32, dms, 1, "a"), deferring(dm32, dms, 2, "a"), deferring(dm32, dms, 3, "b"), len(dm32), len(dms), dm32[3])
 }

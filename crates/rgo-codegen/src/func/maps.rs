@@ -154,34 +154,83 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         MapKey::Addr(tmp)
     }
 
+    /// The right side of `_, ok = m[k]` (or `:=`), when the statement is one: the element
+    /// is not read (a hit would otherwise load it, often a cache miss of its own), its
+    /// zero value stands in for the blank.
+    pub(super) fn map_comma_ok_blank(
+        &mut self,
+        lhs: &[Expr],
+        rhs: &[Expr],
+    ) -> R<Option<Vec<(TypeId, Val)>>> {
+        let ([first, _], [r]) = (lhs, rhs) else {
+            return Ok(None);
+        };
+        if !matches!(&first.kind, ExprKind::Name(n) if n == "_") {
+            return Ok(None);
+        }
+        let mut e = r;
+        while let ExprKind::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        let ExprKind::Index(m, idx) = &e.kind else {
+            return Ok(None);
+        };
+        let mt = self.type_of(m)?;
+        let (Some((_, vt)), [k]) = (self.map_kv(mt), idx.as_slice()) else {
+            return Ok(None);
+        };
+        let tt = self.type_of(e)?;
+        let Type::Tuple(ts) = self.types().get(tt) else {
+            return Ok(None);
+        };
+        let okt = ts[1];
+        let v = self.map_index_ok(m, k, false, e.pos)?;
+        let ok = v[v.len() - 1];
+        let zero = self.zero_value(vt);
+        Ok(Some(vec![(vt, zero), (okt, vec![ok])]))
+    }
+
     /// `m[k]`, and with `with_ok` also the presence flag.
     pub(super) fn map_index(&mut self, m: &Expr, k: &Expr, with_ok: bool, pos: Pos) -> R<Val> {
+        if with_ok {
+            return self.map_index_ok(m, k, true, pos);
+        }
+        let mt = self.type_of(m)?;
+        let (kt, _) = self
+            .map_kv(mt)
+            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+        let h = self.expr(m)?[0];
+        let key = self.map_key_operand(k, kt)?;
+        self.map_read(mt, h, key, pos)
+    }
+
+    /// `v, ok := m[k]`: the element (when `value`; else nothing) and the presence flag.
+    fn map_index_ok(&mut self, m: &Expr, k: &Expr, value: bool, pos: Pos) -> R<Val> {
         let mt = self.type_of(m)?;
         let (kt, vt) = self
             .map_kv(mt)
             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
         let h = self.expr(m)?[0];
         let key = self.map_key_operand(k, kt)?;
-        if with_ok {
-            let t = self.desc_addr(mt, pos)?;
-            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-                StackSlotKind::ExplicitSlot,
-                1,
-                0,
-            ));
-            let okp = self.b.ins().stack_addr(I64, slot, 0);
-            let mut args = vec![self.g, t, h];
-            args.extend(key.args());
-            args.push(okp);
-            let p = self
-                .call_rt(key.fns().access2, &args)?
-                .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+        let t = self.desc_addr(mt, pos)?;
+        let slot =
+            self.b
+                .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
+        let okp = self.b.ins().stack_addr(I64, slot, 0);
+        let mut args = vec![self.g, t, h];
+        args.extend(key.args());
+        args.push(okp);
+        let p = self
+            .call_rt(key.fns().access2, &args)?
+            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+        let mut v = if value {
             let v = self.load_value(p, vt);
-            let mut v = self.stable_copy(vt, v);
-            v.push(self.b.ins().load(I8, trusted(), okp, 0));
-            return Ok(v);
-        }
-        self.map_read(mt, h, key, pos)
+            self.stable_copy(vt, v)
+        } else {
+            Vec::new()
+        };
+        v.push(self.b.ins().load(I8, trusted(), okp, 0));
+        Ok(v)
     }
 
     /// The value of `m[k]` for an evaluated key (a copy: later map writes do not change it).

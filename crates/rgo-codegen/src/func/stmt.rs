@@ -297,7 +297,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Some(self.lvalue(x)?)
             });
         }
-        let vals = self.rhs_values(rhs, lhs.len())?.unwrap_or_default();
+        let vals = match self.map_comma_ok_blank(lhs, rhs)? {
+            Some(v) => v,
+            None => self.rhs_values(rhs, lhs.len())?.unwrap_or_default(),
+        };
         // Convert each value to its target's type (interfaces box here); with several
         // targets, memory-typed values are copied first so that earlier assignments
         // cannot change them.
