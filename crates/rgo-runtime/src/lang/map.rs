@@ -64,6 +64,11 @@
 //!   overflow chain), or, while its old bucket is not evacuated, in `oldbuckets`.
 //! * `oldbuckets != null` exactly while growing; `nevacuate` old buckets below it are
 //!   evacuated.
+//! * In a live chain, every slot after an `EMPTY_REST` slot (in its bucket and the
+//!   overflow buckets after it) is `EMPTY_REST`: inserts fill the first free slot,
+//!   evacuation fills new buckets from slot 0, and deletion only turns a trailing run of
+//!   `EMPTY_ONE`s into `EMPTY_REST`. Searches rely on it to stop at a bucket whose last
+//!   byte is `EMPTY_REST`.
 //! * Overflow buckets of pointer-free bucket types are recorded in `extra.overflow` so the
 //!   (future, precise) collector keeps them alive even though it does not scan buckets.
 //!
