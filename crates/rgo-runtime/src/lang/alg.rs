@@ -122,52 +122,68 @@ unsafe fn r4(p: *const u8) -> u64 {
     unsafe { (p as *const u32).read_unaligned() as u64 }
 }
 
-/// Hashes `len` bytes at `p` with `seed`.
+/// Hashes `len` bytes at `p` with `seed`. Inputs of up to 16 bytes (most map keys) are
+/// hashed inline; longer ones by [`memhash_long`].
 ///
 /// # Safety
 /// `p` must point to `len` readable bytes (any value when `len` is 0).
-#[inline]
+#[inline(always)]
 pub unsafe fn memhash(p: *const u8, len: usize, seed: usize) -> usize {
+    if len > 16 {
+        // SAFETY: by contract.
+        return unsafe { memhash_long(p, len, seed) };
+    }
+    let k = secrets();
+    let (a, b);
+    // SAFETY: every read below stays within `p[..len]`.
+    unsafe {
+        if len >= 4 {
+            let q = (len >> 3) << 2;
+            a = (r4(p) << 32) | r4(p.add(q));
+            b = (r4(p.add(len - 4)) << 32) | r4(p.add(len - 4 - q));
+        } else if len > 0 {
+            a = ((*p as u64) << 16) | ((*p.add(len >> 1) as u64) << 8) | *p.add(len - 1) as u64;
+            b = 0;
+        } else {
+            a = 0;
+            b = 0;
+        }
+    }
+    finish(a, b, seed as u64 ^ k[0], len as u64, k) as usize
+}
+
+/// [`memhash`] of more than 16 bytes.
+///
+/// # Safety
+/// `p` must point to `len > 16` readable bytes.
+#[inline(never)]
+unsafe fn memhash_long(p: *const u8, len: usize, seed: usize) -> usize {
     let k = secrets();
     let mut s = seed as u64 ^ k[0];
     let (a, b);
     // SAFETY: every read below stays within `p[..len]`.
     unsafe {
-        if len <= 16 {
-            if len >= 4 {
-                let q = (len >> 3) << 2;
-                a = (r4(p) << 32) | r4(p.add(q));
-                b = (r4(p.add(len - 4)) << 32) | r4(p.add(len - 4 - q));
-            } else if len > 0 {
-                a = ((*p as u64) << 16) | ((*p.add(len >> 1) as u64) << 8) | *p.add(len - 1) as u64;
-                b = 0;
-            } else {
-                a = 0;
-                b = 0;
-            }
-        } else {
-            let mut q = p;
-            let mut i = len;
-            if i > 48 {
-                let (mut s1, mut s2) = (s, s);
-                while i > 48 {
-                    s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
-                    s1 = mum(r8(q.add(16)) ^ k[2], r8(q.add(24)) ^ s1);
-                    s2 = mum(r8(q.add(32)) ^ k[3], r8(q.add(40)) ^ s2);
-                    q = q.add(48);
-                    i -= 48;
-                }
-                s ^= s1 ^ s2;
-            }
-            while i > 16 {
+        let mut q = p;
+        let mut i = len;
+        if i > 48 {
+            let (mut s1, mut s2) = (s, s);
+            while i > 48 {
                 s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
-                q = q.add(16);
-                i -= 16;
+                s1 = mum(r8(q.add(16)) ^ k[2], r8(q.add(24)) ^ s1);
+                s2 = mum(r8(q.add(32)) ^ k[3], r8(q.add(40)) ^ s2);
+                q = q.add(48);
+                i -= 48;
             }
-            // The last 16 bytes of the input (overlapping what was folded: len > 16).
-            a = r8(q.add(i).sub(16));
-            b = r8(q.add(i).sub(8));
+            s ^= s1 ^ s2;
         }
+        while i > 16 {
+            s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
+            q = q.add(16);
+            i -= 16;
+        }
+        // The last 16 bytes of the input (overlapping what was folded: len > 16).
+        a = r8(q.add(i).sub(16));
+        b = r8(q.add(i).sub(8));
     }
     finish(a, b, s, len as u64, k) as usize
 }
