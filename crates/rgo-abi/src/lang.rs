@@ -56,7 +56,13 @@
 //! The `_FAST32`/`_FAST64`/`_FASTSTR` variants take the key by value and skip the generic
 //! hash/equal indirections; they may be used only for maps whose type's `hasher` is
 //! `MEMHASH32` / `MEMHASH64` / `STRHASH` respectively and whose key is stored inline
-//! (never for float keys), so that every way of reaching a map agrees on hashes.
+//! (never for float keys), so that every way of reaching a map agrees on hashes. Codegen
+//! uses them for every such key type (one-field structs and small arrays included).
+//!
+//! `m[k] op= v` and `m[k]++` evaluate `v`, then call the assign entry point once and
+//! update the element through the returned pointer (gc's order); for `/` and `%` they
+//! read with the access entry point and assign after dividing, so that a division by
+//! zero inserts nothing.
 //!
 //! # Interfaces
 //!

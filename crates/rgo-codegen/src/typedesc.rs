@@ -829,7 +829,7 @@ impl<M: Module> Emitter<'_, M> {
         if hash_might_panic(t, key) {
             flags |= mabi::HASH_MIGHT_PANIC;
         }
-        let hasher = hash_fn(alg(t, key), ks);
+        let hasher = map_hasher(t, key);
         let kd = self.get(key)?;
         let vd = self.get(value)?;
         o.data(ext::MAP_KEY, Some(kd));
@@ -1165,6 +1165,12 @@ fn hash_fn(a: Alg, size: u64) -> Option<&'static str> {
         Alg::Inter => lang::INTERHASH,
         Alg::NilInter => lang::NILINTERHASH,
     })
+}
+
+/// The `hasher` of maps with key type `key`; codegen's choice of a map fast path
+/// (`func/maps.rs`) must follow it.
+pub(crate) fn map_hasher(t: &TypeTable, key: TypeId) -> Option<&'static str> {
+    hash_fn(alg(t, key), layout(t, key).size)
 }
 
 /// Composite key rules of gc's `isreflexive` / `needkeyupdate` / `hashMightPanic`.

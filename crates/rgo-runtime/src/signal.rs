@@ -315,10 +315,11 @@ fn is_stack_overflow(g: &G, sig: i32, pc: usize, sp: usize, addr: usize) -> bool
             sp >= lo
                 && sp < g.stackguard.saturating_add(MAX_CHECKED_FRAME)
                 // SAFETY: pc is the address of the instruction that just raised SIGILL, so
-                // its bytes are mapped; ud2 is 0F 0B and both bytes lie on pc's page
-                // unless pc is the page's last byte, which we check.
-                && (pc % PAGE_SIZE != PAGE_SIZE - 1)
-                && unsafe { *(pc as *const [u8; 2]) } == [0x0f, 0x0b]
+                // its first byte is mapped. 0F is never a whole instruction: the CPU had to
+                // fetch the next byte (possibly on the next page) to decode the invalid
+                // opcode, so that byte is mapped too. ud2 is 0F 0B.
+                && unsafe { *(pc as *const u8) } == 0x0f
+                && unsafe { *((pc + 1) as *const u8) } == 0x0b
         }
         _ => false,
     }

@@ -15,12 +15,8 @@ pub(super) enum Lvalue {
     Blank,
     Var(ObjId),
     Addr(cranelift_codegen::ir::Value),
-    /// `m[k]`: the map type, the map, and the address of the evaluated key.
-    MapIndex(
-        TypeId,
-        cranelift_codegen::ir::Value,
-        cranelift_codegen::ir::Value,
-    ),
+    /// `m[k]`: the map type, the map, and the evaluated key.
+    MapIndex(TypeId, cranelift_codegen::ir::Value, super::maps::MapKey),
 }
 use crate::layout::parts;
 
@@ -61,8 +57,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let (x, y) = (&lhs[0], &rhs[0]);
                 let ty = self.type_of(x)?;
                 let place = self.lvalue(x)?;
-                let a = self.read_lvalue(&place, ty, x.pos)?;
                 let yt = self.type_of(y)?;
+                if let Lvalue::MapIndex(mt, h, key) = place {
+                    // As gc (order.go): `m[k] op= y` evaluates y first, then finds or
+                    // inserts the slot once and updates it in place; `/` and `%` look the
+                    // key up and insert it only after dividing, so that a division by zero
+                    // inserts nothing.
+                    let bv = self.expr(y)?;
+                    if !matches!(op, BinOp::Div | BinOp::Rem) {
+                        return self.map_update(mt, h, key, ty, *op, yt, bv, s.pos);
+                    }
+                    let a = self.map_read(mt, h, key, x.pos)?;
+                    let r = self.binary_values(*op, ty, yt, ty, a, bv, s.pos)?;
+                    return self.write_lvalue(place, ty, r, x.pos);
+                }
+                let a = self.read_lvalue(&place, ty, x.pos)?;
                 let bv = self.expr(y)?;
                 let r = self.binary_values(*op, ty, yt, ty, a, bv, s.pos)?;
                 self.write_lvalue(place, ty, r, x.pos)
@@ -70,9 +79,13 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             StmtKind::IncDec { x, inc } => {
                 let ty = self.type_of(x)?;
                 let place = self.lvalue(x)?;
+                let op = if *inc { BinOp::Add } else { BinOp::Sub };
+                if let Lvalue::MapIndex(mt, h, key) = place {
+                    let one = self.one_of(ty, x.pos)?;
+                    return self.map_update(mt, h, key, ty, op, ty, one, s.pos);
+                }
                 let a = self.read_lvalue(&place, ty, x.pos)?;
                 let one = self.one_of(ty, x.pos)?;
-                let op = if *inc { BinOp::Add } else { BinOp::Sub };
                 let r = self.binary_values(op, ty, ty, ty, a, one, s.pos)?;
                 self.write_lvalue(place, ty, r, x.pos)
             }
@@ -284,7 +297,10 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 Some(self.lvalue(x)?)
             });
         }
-        let vals = self.rhs_values(rhs, lhs.len())?.unwrap_or_default();
+        let vals = match self.map_comma_ok_blank(lhs, rhs)? {
+            Some(v) => v,
+            None => self.rhs_values(rhs, lhs.len())?.unwrap_or_default(),
+        };
         // Convert each value to its target's type (interfaces box here); with several
         // targets, memory-typed values are copied first so that earlier assignments
         // cannot change them.
@@ -363,15 +379,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             Lvalue::Blank => Ok(self.zero_value(ty)),
             Lvalue::Var(o) => self.read_var(*o, pos),
             Lvalue::Addr(a) => Ok(self.load_value(*a, ty)),
-            Lvalue::MapIndex(mt, h, key) => {
-                let t = self.desc_addr(*mt, pos)?;
-                let g = self.g;
-                let p = self
-                    .call_rt(rgo_abi::lang::MAPACCESS1, &[g, t, *h, *key])?
-                    .ok_or_else(|| self.err(pos, "internal compiler error"))?;
-                let v = self.load_value(p, ty);
-                Ok(self.stable_copy(ty, v))
-            }
+            Lvalue::MapIndex(mt, h, key) => self.map_read(*mt, *h, *key, pos),
         }
     }
 

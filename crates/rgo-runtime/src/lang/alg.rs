@@ -122,51 +122,68 @@ unsafe fn r4(p: *const u8) -> u64 {
     unsafe { (p as *const u32).read_unaligned() as u64 }
 }
 
-/// Hashes `len` bytes at `p` with `seed`.
+/// Hashes `len` bytes at `p` with `seed`. Inputs of up to 16 bytes (most map keys) are
+/// hashed inline; longer ones by [`memhash_long`].
 ///
 /// # Safety
 /// `p` must point to `len` readable bytes (any value when `len` is 0).
+#[inline(always)]
 pub unsafe fn memhash(p: *const u8, len: usize, seed: usize) -> usize {
+    if len > 16 {
+        // SAFETY: by contract.
+        return unsafe { memhash_long(p, len, seed) };
+    }
+    let k = secrets();
+    let (a, b);
+    // SAFETY: every read below stays within `p[..len]`.
+    unsafe {
+        if len >= 4 {
+            let q = (len >> 3) << 2;
+            a = (r4(p) << 32) | r4(p.add(q));
+            b = (r4(p.add(len - 4)) << 32) | r4(p.add(len - 4 - q));
+        } else if len > 0 {
+            a = ((*p as u64) << 16) | ((*p.add(len >> 1) as u64) << 8) | *p.add(len - 1) as u64;
+            b = 0;
+        } else {
+            a = 0;
+            b = 0;
+        }
+    }
+    finish(a, b, seed as u64 ^ k[0], len as u64, k) as usize
+}
+
+/// [`memhash`] of more than 16 bytes.
+///
+/// # Safety
+/// `p` must point to `len > 16` readable bytes.
+#[inline(never)]
+unsafe fn memhash_long(p: *const u8, len: usize, seed: usize) -> usize {
     let k = secrets();
     let mut s = seed as u64 ^ k[0];
     let (a, b);
     // SAFETY: every read below stays within `p[..len]`.
     unsafe {
-        if len <= 16 {
-            if len >= 4 {
-                let q = (len >> 3) << 2;
-                a = (r4(p) << 32) | r4(p.add(q));
-                b = (r4(p.add(len - 4)) << 32) | r4(p.add(len - 4 - q));
-            } else if len > 0 {
-                a = ((*p as u64) << 16) | ((*p.add(len >> 1) as u64) << 8) | *p.add(len - 1) as u64;
-                b = 0;
-            } else {
-                a = 0;
-                b = 0;
-            }
-        } else {
-            let mut q = p;
-            let mut i = len;
-            if i > 48 {
-                let (mut s1, mut s2) = (s, s);
-                while i > 48 {
-                    s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
-                    s1 = mum(r8(q.add(16)) ^ k[2], r8(q.add(24)) ^ s1);
-                    s2 = mum(r8(q.add(32)) ^ k[3], r8(q.add(40)) ^ s2);
-                    q = q.add(48);
-                    i -= 48;
-                }
-                s ^= s1 ^ s2;
-            }
-            while i > 16 {
+        let mut q = p;
+        let mut i = len;
+        if i > 48 {
+            let (mut s1, mut s2) = (s, s);
+            while i > 48 {
                 s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
-                q = q.add(16);
-                i -= 16;
+                s1 = mum(r8(q.add(16)) ^ k[2], r8(q.add(24)) ^ s1);
+                s2 = mum(r8(q.add(32)) ^ k[3], r8(q.add(40)) ^ s2);
+                q = q.add(48);
+                i -= 48;
             }
-            // The last 16 bytes of the input (overlapping what was folded: len > 16).
-            a = r8(q.add(i).sub(16));
-            b = r8(q.add(i).sub(8));
+            s ^= s1 ^ s2;
         }
+        while i > 16 {
+            s = mum(r8(q) ^ k[1], r8(q.add(8)) ^ s);
+            q = q.add(16);
+            i -= 16;
+        }
+        // The last 16 bytes of the input (overlapping what was folded: len > 16).
+        a = r8(q.add(i).sub(16));
+        b = r8(q.add(i).sub(8));
     }
     finish(a, b, s, len as u64, k) as usize
 }
@@ -175,6 +192,19 @@ pub unsafe fn memhash(p: *const u8, len: usize, seed: usize) -> usize {
 fn hash_word(x: u64, seed: usize, len: u64) -> usize {
     let k = secrets();
     finish(x, x.rotate_left(32), seed as u64 ^ k[0], len, k) as usize
+}
+
+/// The hash `rgo_memhash32` computes, of the value rather than its address (the maps'
+/// fast paths inline it).
+#[inline(always)]
+pub fn hash32(x: u32, seed: usize) -> usize {
+    hash_word(x as u64, seed, 4)
+}
+
+/// The hash `rgo_memhash64` computes, of the value.
+#[inline(always)]
+pub fn hash64(x: u64, seed: usize) -> usize {
+    hash_word(x, seed, 8)
 }
 
 // ---- fastrand ----
@@ -244,7 +274,7 @@ pub unsafe extern "C" fn rgo_memhash16(p: *const u8, seed: usize) -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_memhash32(p: *const u8, seed: usize) -> usize {
     // SAFETY: by contract.
-    hash_word(unsafe { r4(p) }, seed, 4)
+    hash32(unsafe { (p as *const u32).read_unaligned() }, seed)
 }
 
 /// # Safety
@@ -252,7 +282,7 @@ pub unsafe extern "C" fn rgo_memhash32(p: *const u8, seed: usize) -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_memhash64(p: *const u8, seed: usize) -> usize {
     // SAFETY: by contract.
-    hash_word(unsafe { r8(p) }, seed, 8)
+    hash64(unsafe { r8(p) }, seed)
 }
 
 /// # Safety
@@ -638,7 +668,39 @@ pub unsafe extern "C" fn rgo_strequal(p: *const u8, q: *const u8) -> bool {
             &*(p as *const crate::string::GoString),
             &*(q as *const crate::string::GoString),
         );
-        a.len == b.len && (a.ptr == b.ptr || memeq(a.ptr, b.ptr, a.len as usize))
+        str_equal(a, b)
+    }
+}
+
+/// Equality of two Go strings (what `rgo_strequal` computes).
+///
+/// # Safety
+/// Both strings describe readable bytes.
+#[inline(always)]
+pub unsafe fn str_equal(a: &crate::string::GoString, b: &crate::string::GoString) -> bool {
+    // SAFETY: by contract.
+    a.len == b.len && (a.ptr == b.ptr || unsafe { short_memeq(a.ptr, b.ptr, a.len as usize) })
+}
+
+/// `memeq` that compares inputs of up to 16 bytes with two overlapping loads per side
+/// (map keys are mostly short strings, and a `memcmp` call costs more than they do).
+///
+/// # Safety
+/// `p` and `q` point to `n` readable bytes.
+#[inline(always)]
+unsafe fn short_memeq(p: *const u8, q: *const u8, n: usize) -> bool {
+    // SAFETY: every read stays within the first `n` bytes.
+    unsafe {
+        if n >= 8 {
+            if n > 16 {
+                return memeq(p, q, n);
+            }
+            r8(p) == r8(q) && r8(p.add(n - 8)) == r8(q.add(n - 8))
+        } else if n >= 4 {
+            r4(p) == r4(q) && r4(p.add(n - 4)) == r4(q.add(n - 4))
+        } else {
+            (0..n).all(|i| *p.add(i) == *q.add(i))
+        }
     }
 }
 

@@ -38,9 +38,20 @@
 //! * **Missing keys** read as a pointer to a zeroed area (`ZERO_VAL`; a read-only mapping
 //!   for elements larger than `ZERO_VAL_SIZE`), so generated code never branches on
 //!   absence for `m[k]`.
-//! * **Fast paths**: every operation is written once, generic over a `KeyOps` (how keys
-//!   are hashed and compared); monomorphising it for 32-bit, 64-bit and string keys gives
-//!   the `_fast*` entry points, which avoid the indirect hasher/equal calls.
+//! * **Searching a bucket** reads its 8 tophash bytes as one word and finds the slots
+//!   whose byte matches (or that are empty) with a few ALU operations (`match_top`,
+//!   `match_empty`); keys are compared only behind a matching byte, and the chain ends at
+//!   a bucket whose last byte is `EMPTY_REST`. The bytes usually come from a cache miss,
+//!   so one branch per bucket instead of one per slot keeps mispredictions from stalling
+//!   the independent lookups the CPU overlaps with it.
+//! * **Fast paths**: every operation, evacuation included, is written once, generic over a
+//!   `KeyOps` (how keys are hashed and compared, and their slot size when fixed);
+//!   monomorphising it for 32-bit, 64-bit and string keys gives the `_fast*` entry points
+//!   that codegen calls for such keys (gc's `mapaccess1_fast64` & co.): the key arrives
+//!   by value, its hash and comparison are inlined (no indirect hasher/equal calls), slot
+//!   offsets are constant multiples, and keys and elements of one or two words are moved
+//!   without `memmove`. A fast path hashes exactly as the descriptor's `hasher` does, so
+//!   generic and fast operations (and the iterator, which is generic) can share a map.
 //! * **Races** are detected on a best-effort basis, as in gc: a writer sets `HASH_WRITING`
 //!   for the duration of an operation, and anyone who sees it set throws `concurrent map
 //!   writes` / `concurrent map read and map write`.
@@ -53,6 +64,11 @@
 //!   overflow chain), or, while its old bucket is not evacuated, in `oldbuckets`.
 //! * `oldbuckets != null` exactly while growing; `nevacuate` old buckets below it are
 //!   evacuated.
+//! * In a live chain, every slot after an `EMPTY_REST` slot (in its bucket and the
+//!   overflow buckets after it) is `EMPTY_REST`: inserts fill the first free slot,
+//!   evacuation fills new buckets from slot 0, and deletion only turns a trailing run of
+//!   `EMPTY_ONE`s into `EMPTY_REST`. Searches rely on it to stop at a bucket whose last
+//!   byte is `EMPTY_REST`.
 //! * Overflow buckets of pointer-free bucket types are recorded in `extra.overflow` so the
 //!   (future, precise) collector keeps them alive even though it does not scan buckets.
 //!
@@ -67,7 +83,7 @@
 use core::ptr::null_mut;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::alg::{fastrand, fastrand64, rgo_memhash32, rgo_memhash64, rgo_strequal, rgo_strhash};
+use super::alg::{fastrand, fastrand64, hash32, hash64, memhash, str_equal};
 use super::alg::{typeequal, typehash};
 use super::typedesc::{MapType, Type};
 use crate::g::G;
@@ -261,6 +277,10 @@ impl MapType {
 
 /// Hashing and comparing keys of one representation; the map code is generic over it.
 trait KeyOps {
+    /// The key slot size when it is fixed by the representation (the `_fast*` paths,
+    /// whose keys are always stored inline), so that slot addresses are constant
+    /// multiples; `None`: read `keysize` and the indirection flag from the descriptor.
+    const SLOT: Option<usize>;
     /// # Safety
     /// `k` points to a key of the map's key type.
     unsafe fn hash(t: &MapType, k: *const u8, seed: usize) -> usize;
@@ -272,6 +292,7 @@ trait KeyOps {
 /// Any key type, through the descriptor.
 struct Generic;
 impl KeyOps for Generic {
+    const SLOT: Option<usize> = None;
     #[inline(always)]
     unsafe fn hash(t: &MapType, k: *const u8, seed: usize) -> usize {
         // SAFETY: by contract.
@@ -289,13 +310,14 @@ impl KeyOps for Generic {
     }
 }
 
-/// 4-byte keys hashed with `rgo_memhash32`.
+/// 4-byte keys hashed as `rgo_memhash32` hashes them.
 struct K32;
 impl KeyOps for K32 {
+    const SLOT: Option<usize> = Some(4);
     #[inline(always)]
     unsafe fn hash(_t: &MapType, k: *const u8, seed: usize) -> usize {
         // SAFETY: by contract.
-        unsafe { rgo_memhash32(k, seed) }
+        hash32(unsafe { (k as *const u32).read_unaligned() }, seed)
     }
     #[inline(always)]
     unsafe fn equal(_t: &MapType, a: *const u8, b: *const u8) -> bool {
@@ -304,13 +326,14 @@ impl KeyOps for K32 {
     }
 }
 
-/// 8-byte keys hashed with `rgo_memhash64`.
+/// 8-byte keys hashed as `rgo_memhash64` hashes them.
 struct K64;
 impl KeyOps for K64 {
+    const SLOT: Option<usize> = Some(8);
     #[inline(always)]
     unsafe fn hash(_t: &MapType, k: *const u8, seed: usize) -> usize {
         // SAFETY: by contract.
-        unsafe { rgo_memhash64(k, seed) }
+        hash64(unsafe { (k as *const u64).read_unaligned() }, seed)
     }
     #[inline(always)]
     unsafe fn equal(_t: &MapType, a: *const u8, b: *const u8) -> bool {
@@ -319,18 +342,22 @@ impl KeyOps for K64 {
     }
 }
 
-/// String keys hashed with `rgo_strhash`.
+/// String keys hashed as `rgo_strhash` hashes them.
 struct KStr;
 impl KeyOps for KStr {
+    const SLOT: Option<usize> = Some(16);
     #[inline(always)]
     unsafe fn hash(_t: &MapType, k: *const u8, seed: usize) -> usize {
         // SAFETY: by contract.
-        unsafe { rgo_strhash(k, seed) }
+        unsafe {
+            let s = &*(k as *const GoString);
+            memhash(s.ptr, s.len as usize, seed)
+        }
     }
     #[inline(always)]
     unsafe fn equal(_t: &MapType, a: *const u8, b: *const u8) -> bool {
         // SAFETY: by contract.
-        unsafe { rgo_strequal(a, b) }
+        unsafe { str_equal(&*(a as *const GoString), &*(b as *const GoString)) }
     }
 }
 
@@ -362,6 +389,54 @@ fn is_empty(top: u8) -> bool {
     top <= EMPTY_ONE
 }
 
+// The eight tophash bytes of a bucket are examined as one little-endian word (byte i is
+// slot i): a search costs a few ALU operations and one branch per bucket instead of a
+// data-dependent branch per slot, which matters because the bytes usually arrive from a
+// cache miss and every mispredicted branch on them stalls the next independent lookup.
+
+const BYTES_LO: u64 = 0x0101_0101_0101_0101;
+const BYTES_HI: u64 = 0x8080_8080_8080_8080;
+
+/// The bit 7 of each byte of `w` that is zero, and no other bit (exact: no borrows cross
+/// bytes, unlike the shorter `(w - LO) & !w & HI`).
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    !(((w & !BYTES_HI).wrapping_add(!BYTES_HI)) | w) & BYTES_HI
+}
+
+/// Slots whose tophash is `top`.
+#[inline(always)]
+fn match_top(w: u64, top: u8) -> u64 {
+    zero_bytes(w ^ (BYTES_LO * top as u64))
+}
+
+/// Empty slots (`EMPTY_REST` or `EMPTY_ONE`).
+#[inline(always)]
+fn match_empty(w: u64) -> u64 {
+    zero_bytes(w & !BYTES_LO)
+}
+
+/// The slot of the lowest bit set by one of the `match_*` functions.
+#[inline(always)]
+fn first_slot(m: u64) -> usize {
+    (m.trailing_zeros() / 8) as usize
+}
+
+/// Whether nothing after this bucket's slots (in it or its overflow chain) is in use. An
+/// `EMPTY_REST` slot is only ever followed by `EMPTY_REST` slots, so the last one says.
+#[inline(always)]
+fn rest_empty(w: u64) -> bool {
+    (w >> 56) as u8 == EMPTY_REST
+}
+
+/// # Safety
+/// `b` is a bucket.
+#[inline(always)]
+unsafe fn tophashes(b: *const u8) -> u64 {
+    // SAFETY: a bucket starts with its 8 tophash bytes (and is 8-aligned).
+    unsafe { (b as *const u64).read() }
+}
+
 // The bucket accessors below take `b`, a pointer to a bucket of `t`'s layout.
 
 /// # Safety
@@ -372,20 +447,28 @@ unsafe fn bucket_at(t: &MapType, base: *mut u8, i: usize) -> *mut u8 {
     unsafe { base.add(i * t.bucketsize as usize) }
 }
 
-/// # Safety
-/// `b` is a bucket of `t`; `i < 8`.
 #[inline(always)]
-unsafe fn key_slot(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
-    // SAFETY: by contract: the keys follow the tophash bytes.
-    unsafe { b.add(DATA_OFFSET + i * t.keysize as usize) }
+fn key_size<K: KeyOps>(t: &MapType) -> usize {
+    match K::SLOT {
+        Some(n) => n,
+        None => t.keysize as usize,
+    }
 }
 
 /// # Safety
 /// `b` is a bucket of `t`; `i < 8`.
 #[inline(always)]
-unsafe fn elem_slot(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
+unsafe fn key_slot<K: KeyOps>(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
+    // SAFETY: by contract: the keys follow the tophash bytes.
+    unsafe { b.add(DATA_OFFSET + i * key_size::<K>(t)) }
+}
+
+/// # Safety
+/// `b` is a bucket of `t`; `i < 8`.
+#[inline(always)]
+unsafe fn elem_slot<K: KeyOps>(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
     // SAFETY: by contract: the elements follow the keys.
-    unsafe { b.add(DATA_OFFSET + BUCKET_CNT * t.keysize as usize + i * t.valuesize as usize) }
+    unsafe { b.add(DATA_OFFSET + BUCKET_CNT * key_size::<K>(t) + i * t.valuesize as usize) }
 }
 
 /// The key stored in a key slot (following the indirection for big keys).
@@ -393,8 +476,8 @@ unsafe fn elem_slot(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
 /// # Safety
 /// `slot` is a key slot of `t`.
 #[inline(always)]
-unsafe fn stored_key(t: &MapType, slot: *mut u8) -> *mut u8 {
-    if t.indirect_key() {
+unsafe fn stored_key<K: KeyOps>(t: &MapType, slot: *mut u8) -> *mut u8 {
+    if K::SLOT.is_none() && t.indirect_key() {
         // SAFETY: an indirect slot holds a pointer to the key.
         unsafe { *(slot as *mut *mut u8) }
     } else {
@@ -469,8 +552,26 @@ unsafe fn typedmemmove(t: &Type, dst: *mut u8, src: *const u8) {
     if t.ptrdata != 0 {
         crate::mem::mbarrier::bulk_barrier_pre_write(dst, t.size);
     }
-    // SAFETY: by contract; the regions are distinct or identical.
-    unsafe { core::ptr::copy(src, dst, t.size) }
+    // SAFETY: by contract.
+    unsafe { move_bytes(dst, src, t.size) }
+}
+
+/// Copies `n` bytes; keys and elements are mostly one or two words, and a call of
+/// `memmove` for those costs more than the copy.
+///
+/// # Safety
+/// `src` and `dst` point to `n` bytes; the regions are distinct or identical.
+#[inline(always)]
+unsafe fn move_bytes(dst: *mut u8, src: *const u8, n: usize) {
+    // SAFETY: by contract; each value is read completely before it is written.
+    unsafe {
+        match n {
+            8 => (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned()),
+            16 => (dst as *mut u128).write_unaligned((src as *const u128).read_unaligned()),
+            4 => (dst as *mut u32).write_unaligned((src as *const u32).read_unaligned()),
+            _ => core::ptr::copy(src, dst, n),
+        }
+    }
 }
 
 /// A bucket array for 2^b buckets, with preallocated overflow buckets after them when
@@ -685,6 +786,7 @@ fn makemap(t: &MapType, hint: i64) -> *mut Hmap {
 ///
 /// # Safety
 /// `h` is null or a map of type `t`; `key` points to a key.
+#[inline(always)]
 unsafe fn lookup<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) -> (*mut u8, *mut u8) {
     // SAFETY: by contract; bucket pointers come from the map's own arrays.
     unsafe {
@@ -710,23 +812,40 @@ unsafe fn lookup<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) -> (*mut 
             }
         }
         let top = tophash(hash);
-        while !b.is_null() {
-            for i in 0..BUCKET_CNT {
-                let th = *b.add(i);
-                if th != top {
-                    if th == EMPTY_REST {
-                        return (null_mut(), null_mut());
-                    }
-                    continue;
-                }
-                let k = stored_key(t, key_slot(t, b, i));
+        loop {
+            let w = tophashes(b);
+            let mut m = match_top(w, top);
+            while m != 0 {
+                let i = first_slot(m);
+                let k = stored_key::<K>(t, key_slot::<K>(t, b, i));
                 if K::equal(t, key, k) {
-                    return (k, stored_elem(t, elem_slot(t, b, i)));
+                    return (k, stored_elem(t, elem_slot::<K>(t, b, i)));
                 }
+                m &= m - 1;
+            }
+            if rest_empty(w) {
+                return (null_mut(), null_mut());
             }
             b = overflow(t, b);
+            if b.is_null() {
+                return (null_mut(), null_mut());
+            }
         }
-        (null_mut(), null_mut())
+    }
+}
+
+/// Copies a new key into its slot.
+///
+/// # Safety
+/// `dst` is a key slot (or an out-of-line key) of `t`; `key` points to a key.
+#[inline(always)]
+unsafe fn store_key<K: KeyOps>(t: &MapType, dst: *mut u8, key: *const u8) {
+    // SAFETY: by contract.
+    unsafe {
+        match K::SLOT {
+            Some(n) if t.key().ptrdata == 0 => move_bytes(dst, key, n),
+            _ => typedmemmove(t.key(), dst, key),
+        }
     }
 }
 
@@ -734,6 +853,7 @@ unsafe fn lookup<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) -> (*mut 
 ///
 /// # Safety
 /// `h` is null or a map of type `t`; `key` points to a key.
+#[inline(always)]
 unsafe fn assign<K: KeyOps>(g: *mut G, t: &MapType, h: *mut Hmap, key: *const u8) -> *mut u8 {
     if h.is_null() {
         super::panic_plain_g(g, "assignment to entry in nil map");
@@ -750,39 +870,41 @@ unsafe fn assign<K: KeyOps>(g: *mut G, t: &MapType, h: *mut Hmap, key: *const u8
         if h.buckets.is_null() {
             wb!(h.buckets, alloc_buckets(t, 1));
         }
+        let top = tophash(hash);
         loop {
             let bucket = hash & bucket_mask(h.b);
             if h.growing() {
-                grow_work(t, h, bucket);
+                grow_work::<K>(t, h, bucket);
             }
             let mut b = bucket_at(t, h.buckets, bucket);
-            let top = tophash(hash);
-            let mut inserti: *mut u8 = null_mut();
-            let mut insertk: *mut u8 = null_mut();
-            let mut elem: *mut u8 = null_mut();
-            'search: loop {
-                for i in 0..BUCKET_CNT {
-                    let th = *b.add(i);
-                    if th != top {
-                        if is_empty(th) && inserti.is_null() {
-                            inserti = b.add(i);
-                            insertk = key_slot(t, b, i);
-                            elem = elem_slot(t, b, i);
+            // The first free slot of the chain: its bucket and index.
+            let mut insertb: *mut u8 = null_mut();
+            let mut inserti = 0;
+            loop {
+                let w = tophashes(b);
+                let mut m = match_top(w, top);
+                while m != 0 {
+                    let i = first_slot(m);
+                    let k = stored_key::<K>(t, key_slot::<K>(t, b, i));
+                    if K::equal(t, key, k) {
+                        // Present: update the key if its representation may differ
+                        // (+0/-0, or a string whose old bytes can then be freed).
+                        if t.need_key_update() {
+                            typedmemmove(t.key(), k, key);
                         }
-                        if th == EMPTY_REST {
-                            break 'search;
-                        }
-                        continue;
+                        return assign_done(t, h, elem_slot::<K>(t, b, i));
                     }
-                    let k = stored_key(t, key_slot(t, b, i));
-                    if !K::equal(t, key, k) {
-                        continue;
+                    m &= m - 1;
+                }
+                if insertb.is_null() {
+                    let e = match_empty(w);
+                    if e != 0 {
+                        insertb = b;
+                        inserti = first_slot(e);
                     }
-                    // Present: update the key if its representation may differ (+0/-0).
-                    if t.need_key_update() {
-                        typedmemmove(t.key(), k, key);
-                    }
-                    return assign_done(t, h, elem_slot(t, b, i));
+                }
+                if rest_empty(w) {
+                    break;
                 }
                 let ovf = overflow(t, b);
                 if ovf.is_null() {
@@ -799,13 +921,13 @@ unsafe fn assign<K: KeyOps>(g: *mut G, t: &MapType, h: *mut Hmap, key: *const u8
                 hash_grow(t, h);
                 continue;
             }
-            if inserti.is_null() {
-                let nb = new_overflow(t, h, b);
-                inserti = nb;
-                insertk = key_slot(t, nb, 0);
-                elem = elem_slot(t, nb, 0);
+            if insertb.is_null() {
+                insertb = new_overflow(t, h, b);
+                inserti = 0;
             }
-            if t.indirect_key() {
+            let mut insertk = key_slot::<K>(t, insertb, inserti);
+            let elem = elem_slot::<K>(t, insertb, inserti);
+            if K::SLOT.is_none() && t.indirect_key() {
                 let kmem = new_object(t.key());
                 store_ptr(insertk as *mut *mut u8, kmem);
                 insertk = kmem;
@@ -813,8 +935,8 @@ unsafe fn assign<K: KeyOps>(g: *mut G, t: &MapType, h: *mut Hmap, key: *const u8
             if t.indirect_elem() {
                 store_ptr(elem as *mut *mut u8, new_object(t.elem()));
             }
-            typedmemmove(t.key(), insertk, key);
-            *inserti = top;
+            store_key::<K>(t, insertk, key);
+            *insertb.add(inserti) = top;
             h.count += 1;
             return assign_done(t, h, elem);
         }
@@ -853,7 +975,7 @@ unsafe fn delete<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) {
         h.flags ^= HASH_WRITING;
         let bucket = hash & bucket_mask(h.b);
         if h.growing() {
-            grow_work(t, h, bucket);
+            grow_work::<K>(t, h, bucket);
         }
         let borig = bucket_at(t, h.buckets, bucket);
         let mut b = borig;
@@ -867,18 +989,18 @@ unsafe fn delete<K: KeyOps>(t: &MapType, h: *mut Hmap, key: *const u8) {
                     }
                     continue;
                 }
-                let kslot = key_slot(t, b, i);
-                if !K::equal(t, key, stored_key(t, kslot)) {
+                let kslot = key_slot::<K>(t, b, i);
+                if !K::equal(t, key, stored_key::<K>(t, kslot)) {
                     continue;
                 }
                 // Clear the slot so the collector does not keep its referents alive.
-                if t.indirect_key() {
+                if K::SLOT.is_none() && t.indirect_key() {
                     store_ptr(kslot as *mut *mut u8, null_mut());
                 } else {
                     crate::mem::mbarrier::bulk_barrier_pre_write(kslot, t.key().size);
                     core::ptr::write_bytes(kslot, 0, t.key().size);
                 }
-                let eslot = elem_slot(t, b, i);
+                let eslot = elem_slot::<K>(t, b, i);
                 if t.indirect_elem() {
                     store_ptr(eslot as *mut *mut u8, null_mut());
                 } else {
@@ -983,12 +1105,12 @@ unsafe fn hash_grow(t: &MapType, h: &mut Hmap) {
 ///
 /// # Safety
 /// `h` is a growing map of type `t`.
-unsafe fn grow_work(t: &MapType, h: &mut Hmap, bucket: usize) {
+unsafe fn grow_work<K: KeyOps>(t: &MapType, h: &mut Hmap, bucket: usize) {
     // SAFETY: by contract.
     unsafe {
-        evacuate(t, h, bucket & h.oldbucketmask());
+        evacuate::<K>(t, h, bucket & h.oldbucketmask());
         if h.growing() {
-            evacuate(t, h, h.nevacuate);
+            evacuate::<K>(t, h, h.nevacuate);
         }
     }
 }
@@ -1003,29 +1125,31 @@ struct EvacDst {
 
 /// # Safety
 /// `b` is a bucket of `t`.
-unsafe fn evac_dst(t: &MapType, b: *mut u8) -> EvacDst {
+#[inline(always)]
+unsafe fn evac_dst<K: KeyOps>(t: &MapType, b: *mut u8) -> EvacDst {
     // SAFETY: by contract.
     unsafe {
         EvacDst {
             b,
             i: 0,
-            k: key_slot(t, b, 0),
-            e: elem_slot(t, b, 0),
+            k: key_slot::<K>(t, b, 0),
+            e: elem_slot::<K>(t, b, 0),
         }
     }
 }
 
-/// Moves old bucket `oldbucket`'s chain into the new array.
+/// Moves old bucket `oldbucket`'s chain into the new array. `K` must hash as the map's
+/// hasher does (any `K` that may reach this map does).
 ///
 /// # Safety
 /// `h` is a growing map of type `t`; `oldbucket < h.noldbuckets()`.
-unsafe fn evacuate(t: &MapType, h: &mut Hmap, oldbucket: usize) {
+unsafe fn evacuate<K: KeyOps>(t: &MapType, h: &mut Hmap, oldbucket: usize) {
     // SAFETY: by contract; all buckets touched belong to the map's arrays.
     unsafe {
         let b0 = bucket_at(t, h.oldbuckets, oldbucket);
         let newbit = h.noldbuckets();
         if !evacuated(b0) {
-            let x = evac_dst(t, bucket_at(t, h.buckets, oldbucket));
+            let x = evac_dst::<K>(t, bucket_at(t, h.buckets, oldbucket));
             let y = if h.same_size_grow() {
                 EvacDst {
                     b: null_mut(),
@@ -1034,30 +1158,34 @@ unsafe fn evacuate(t: &MapType, h: &mut Hmap, oldbucket: usize) {
                     e: null_mut(),
                 }
             } else {
-                evac_dst(t, bucket_at(t, h.buckets, oldbucket + newbit))
+                evac_dst::<K>(t, bucket_at(t, h.buckets, oldbucket + newbit))
             };
             let mut xy = [x, y];
-            let (ks, es) = (t.keysize as usize, t.valuesize as usize);
+            let (ks, es) = (key_size::<K>(t), t.valuesize as usize);
+            let elem = t.elem();
             let mut b = b0;
             while !b.is_null() {
-                for i in 0..BUCKET_CNT {
-                    let k = key_slot(t, b, i);
-                    let e = elem_slot(t, b, i);
-                    let mut top = *b.add(i);
-                    if is_empty(top) {
-                        *b.add(i) = EVACUATED_EMPTY;
-                        continue;
-                    }
+                let w = tophashes(b);
+                // The old bucket's new tophash states: EVACUATED_EMPTY unless moved.
+                let mut states = BYTES_LO * EVACUATED_EMPTY as u64;
+                let mut full = !match_empty(w) & BYTES_HI;
+                while full != 0 {
+                    let i = first_slot(full);
+                    full &= full - 1;
+                    let k = key_slot::<K>(t, b, i);
+                    let e = elem_slot::<K>(t, b, i);
+                    let mut top = (w >> (8 * i)) as u8;
                     if top < MIN_TOP_HASH {
                         throw("bad map state");
                     }
-                    let k2 = stored_key(t, k);
+                    let k2 = stored_key::<K>(t, k);
                     let mut use_y = 0u8;
                     if !h.same_size_grow() {
-                        let hash = Generic::hash(t, k2, h.hash0 as usize);
-                        if h.flags & ITERATOR != 0
+                        let hash = K::hash(t, k2, h.hash0 as usize);
+                        if K::SLOT.is_none()
+                            && h.flags & ITERATOR != 0
                             && !t.reflexive_key()
-                            && !Generic::equal(t, k2, k2)
+                            && !K::equal(t, k2, k2)
                         {
                             // A NaN-like key: its hash is not repeatable, so an iterator
                             // could not tell where it went. Split on the old tophash's
@@ -1068,26 +1196,27 @@ unsafe fn evacuate(t: &MapType, h: &mut Hmap, oldbucket: usize) {
                             use_y = 1;
                         }
                     }
-                    *b.add(i) = EVACUATED_X + use_y;
+                    states ^= ((EVACUATED_EMPTY ^ (EVACUATED_X + use_y)) as u64) << (8 * i);
                     let dst = &mut xy[use_y as usize];
                     if dst.i == BUCKET_CNT {
-                        *dst = evac_dst(t, new_overflow(t, h, dst.b));
+                        *dst = evac_dst::<K>(t, new_overflow(t, h, dst.b));
                     }
                     *dst.b.add(dst.i & (BUCKET_CNT - 1)) = top;
-                    if t.indirect_key() {
+                    if K::SLOT.is_none() && t.indirect_key() {
                         store_ptr(dst.k as *mut *mut u8, k2);
                     } else {
-                        typedmemmove(t.key(), dst.k, k);
+                        store_key::<K>(t, dst.k, k);
                     }
                     if t.indirect_elem() {
                         store_ptr(dst.e as *mut *mut u8, *(e as *mut *mut u8));
                     } else {
-                        typedmemmove(t.elem(), dst.e, e);
+                        typedmemmove(elem, dst.e, e);
                     }
                     dst.i += 1;
                     dst.k = dst.k.add(ks);
                     dst.e = dst.e.add(es);
                 }
+                (b as *mut u64).write(states);
                 b = overflow(t, b);
             }
             // Unlink the overflow chain and drop references from the old bucket, unless
@@ -1232,8 +1361,8 @@ unsafe fn iternext(it: &mut Hiter) {
                     i += 1;
                     continue;
                 }
-                let k = stored_key(t, key_slot(t, b, offi));
-                let e = elem_slot(t, b, offi);
+                let k = stored_key::<Generic>(t, key_slot::<Generic>(t, b, offi));
+                let e = elem_slot::<Generic>(t, b, offi);
                 if check_bucket != NO_CHECK && !h.same_size_grow() {
                     if t.reflexive_key() || Generic::equal(t, k, k) {
                         // Would this entry go to the new bucket we are producing?
@@ -1563,5 +1692,48 @@ pub(super) fn test_null_hiter() -> Hiter {
         i: 0,
         bucket: 0,
         check_bucket: 0,
+    }
+}
+
+#[cfg(test)]
+mod swar_tests {
+    use super::*;
+
+    /// The tophash word helpers against a byte-by-byte reading, on words made of the
+    /// interesting byte values (states, the smallest tophash, bytes with bit 7 set) and
+    /// on pseudo-random words.
+    #[test]
+    fn tophash_word_matches_bytes() {
+        let vals = [0u8, 1, 2, 4, 5, 6, 0x7f, 0x80, 0x81, 0xfe, 0xff];
+        let mut x = 0x1234_5678_9abc_def1u64;
+        for n in 0..200_000u64 {
+            let w = if n % 2 == 0 {
+                let mut w = 0u64;
+                let mut m = n / 2;
+                for i in 0..8 {
+                    w |= (vals[(m % vals.len() as u64) as usize] as u64) << (8 * i);
+                    m /= vals.len() as u64;
+                }
+                w
+            } else {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                x
+            };
+            let top = [5u8, 6, 0x80, 0xff][(n % 4) as usize];
+            let bytes = w.to_le_bytes();
+            let want = |f: &dyn Fn(u8) -> bool| {
+                (0..8).fold(0u64, |m, i| {
+                    m | if f(bytes[i]) { 0x80 << (8 * i) } else { 0 }
+                })
+            };
+            assert_eq!(match_top(w, top), want(&|b| b == top), "{w:#x} {top}");
+            assert_eq!(match_empty(w), want(&|b| is_empty(b)), "{w:#x}");
+            assert_eq!(rest_empty(w), bytes[7] == EMPTY_REST);
+            if let Some(i) = (0..8).find(|&i| bytes[i] == top) {
+                assert_eq!(first_slot(match_top(w, top)), i);
+            }
+        }
     }
 }

@@ -882,6 +882,240 @@ fn same_size_growth_after_churn() {
     assert_eq!(got, (199_000..200_000).collect());
 }
 
+/// A hasher that sends every string of the same length to one bucket with one tophash,
+/// so that searches must compare keys behind equal tophash bytes, chains grow long, and
+/// growth cannot spread them.
+unsafe extern "C" fn colliding_strhash(p: *const u8, _seed: usize) -> usize {
+    // SAFETY: `p` points to a Go string.
+    let n = unsafe { (*(p as *const GoString)).len } as usize;
+    (0x9e << 56) | (n & 1)
+}
+
+#[test]
+fn colliding_hashes() {
+    let t = map_t(
+        string_t(),
+        int_t(),
+        Some(colliding_strhash),
+        REFLEXIVE | UPDATE,
+    );
+    // SAFETY: a valid map type.
+    let h = unsafe { rgo_makemap(g0(), t, 0) };
+    let keys: Vec<String> = (0..600).map(|i| format!("c{i:04}")).collect();
+    let gk = |i: usize| GoString {
+        ptr: keys[i].as_ptr(),
+        len: keys[i].len() as i64,
+    };
+    let mut oracle: HashMap<usize, i64> = HashMap::new();
+    let mut r = Rng(7);
+    for round in 0..6 {
+        for _ in 0..800 {
+            let i = (r.next() % keys.len() as u64) as usize;
+            match r.next() % 3 {
+                0 => {
+                    del(t, h, &gk(i));
+                    oracle.remove(&i);
+                }
+                _ => {
+                    let v = (round * 10_000 + i) as i64;
+                    put(t, h, &gk(i), v);
+                    oracle.insert(i, v);
+                }
+            }
+        }
+        assert_eq!(len(h), oracle.len() as i64, "round {round}");
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(
+                get::<GoString, i64>(t, h, &gk(i)),
+                oracle.get(&i).copied(),
+                "round {round}, key {k}"
+            );
+        }
+        let got = collect::<GoString, i64>(t, h);
+        assert_eq!(got.len(), oracle.len());
+        for (k, v) in got {
+            // SAFETY: keys point into `keys`.
+            let s = std::str::from_utf8(unsafe { k.as_bytes() }).unwrap();
+            let i: usize = s[1..].parse().unwrap();
+            assert_eq!(oracle.get(&i), Some(&v));
+        }
+    }
+    // Emptying the map through its long chain leaves a map that refills correctly.
+    for i in 0..keys.len() {
+        del(t, h, &gk(i));
+    }
+    assert_eq!(len(h), 0);
+    assert!(collect::<GoString, i64>(t, h).is_empty());
+    for i in 0..100 {
+        put(t, h, &gk(i), i as i64);
+    }
+    assert_eq!(get::<GoString, i64>(t, h, &gk(99)), Some(99));
+    assert_eq!(get::<GoString, i64>(t, h, &gk(100)), None);
+}
+
+#[test]
+fn fast32_map_against_oracle() {
+    let t = map_t(int32_t(), int_t(), Some(rgo_memhash32), REFLEXIVE);
+    // SAFETY: a valid map type.
+    let h = unsafe { rgo_makemap(g0(), t, 0) };
+    let mut oracle: HashMap<i32, i64> = HashMap::new();
+    let mut r = Rng(3);
+    for i in 0..200_000i64 {
+        let k = (r.next() % 150_000) as i32 - 20_000;
+        // SAFETY: an int32-keyed map hashed by rgo_memhash32.
+        unsafe {
+            match i % 4 {
+                0 => put(t, h, &k, i),
+                1 => *(rgo_mapassign_fast32(g0(), t, h, k as u32) as *mut i64) = i,
+                2 => {
+                    del(t, h, &k);
+                    oracle.remove(&k);
+                    continue;
+                }
+                _ => {
+                    rgo_mapdelete_fast32(g0(), t, h, k as u32);
+                    oracle.remove(&k);
+                    continue;
+                }
+            }
+        }
+        oracle.insert(k, i);
+    }
+    assert_eq!(len(h), oracle.len() as i64);
+    for k in -20_000..130_000i32 {
+        let want = oracle.get(&k).copied();
+        let mut ok = 0u8;
+        // SAFETY: as above.
+        unsafe {
+            let v = *(rgo_mapaccess2_fast32(g0(), t, h, k as u32, &mut ok) as *const i64);
+            assert_eq!((ok != 0).then_some(v), want, "key {k}");
+            let v1 = *(rgo_mapaccess1_fast32(g0(), t, h, k as u32) as *const i64);
+            assert_eq!(v1, want.unwrap_or(0));
+        }
+        assert_eq!(get::<i32, i64>(t, h, &k), want);
+    }
+    let got: HashMap<i32, i64> = collect::<i32, i64>(t, h).into_iter().collect();
+    assert_eq!(got, oracle);
+}
+
+#[test]
+fn fast_paths_grow_during_iteration() {
+    // Inserting through the fast paths while a loop runs makes the map grow (and
+    // evacuate through the fast paths' own evacuation) under the iterator: every key
+    // present from the start is produced exactly once.
+    let t = map_int_int();
+    let ts = map_t(string_t(), int_t(), Some(rgo_strhash), REFLEXIVE | UPDATE);
+    let names: Vec<String> = (0..20_000).map(|i| format!("s{i}")).collect();
+    for round in 0..8u64 {
+        // SAFETY: valid map types.
+        let (h, hs) = unsafe { (rgo_makemap(g0(), t, 0), rgo_makemap(g0(), ts, 0)) };
+        let n0 = 50 + 300 * round as usize;
+        // SAFETY: int and string maps hashed by rgo_memhash64 / rgo_strhash.
+        unsafe {
+            for (i, s) in names.iter().enumerate().take(n0) {
+                *(rgo_mapassign_fast64(g0(), t, h, i as u64) as *mut i64) = i as i64;
+                *(rgo_mapassign_faststr(g0(), ts, hs, s.as_ptr(), s.len() as i64) as *mut i64) =
+                    i as i64;
+            }
+            let mut it = test_null_hiter();
+            let mut its = test_null_hiter();
+            let (mut seen, mut seens) = (HashSet::new(), HashSet::new());
+            let mut next = n0;
+            rgo_mapiterinit(g0(), t, h, &mut it);
+            rgo_mapiterinit(g0(), ts, hs, &mut its);
+            while !it.key.is_null() || !its.key.is_null() {
+                if !it.key.is_null() {
+                    let k = *(it.key as *const i64);
+                    assert_eq!(*(it.elem as *const i64), k);
+                    assert!(seen.insert(k), "int key {k} twice");
+                    rgo_mapiternext(g0(), &mut it);
+                }
+                if !its.key.is_null() {
+                    let k = *(its.key as *const GoString);
+                    assert!(seens.insert(k.as_bytes().to_vec()), "string key twice");
+                    rgo_mapiternext(g0(), &mut its);
+                }
+                for _ in 0..3 {
+                    if next < names.len() {
+                        *(rgo_mapassign_fast64(g0(), t, h, next as u64) as *mut i64) = next as i64;
+                        let s = &names[next];
+                        *(rgo_mapassign_faststr(g0(), ts, hs, s.as_ptr(), s.len() as i64)
+                            as *mut i64) = next as i64;
+                        next += 1;
+                    }
+                }
+            }
+            assert!((0..n0 as i64).all(|k| seen.contains(&k)), "round {round}");
+            assert!(
+                names[..n0].iter().all(|s| seens.contains(s.as_bytes())),
+                "round {round}"
+            );
+            assert_eq!(len(h), next as i64);
+            for (i, s) in names.iter().enumerate().take(next) {
+                let v = *(rgo_mapaccess1_fast64(g0(), t, h, i as u64) as *const i64);
+                assert_eq!(v, i as i64);
+                let v = *(rgo_mapaccess1_faststr(g0(), ts, hs, s.as_ptr(), s.len() as i64)
+                    as *const i64);
+                assert_eq!(v, i as i64);
+            }
+        }
+    }
+}
+
+#[test]
+fn string_keys_compare_by_content() {
+    // Keys of every short length (the inline comparison's cases) that differ in one
+    // byte, at either end, and equal keys at different addresses.
+    let t = map_t(string_t(), int_t(), Some(rgo_strhash), REFLEXIVE | UPDATE);
+    // SAFETY: a valid map type.
+    let h = unsafe { rgo_makemap(g0(), t, 0) };
+    let mut keys = Vec::new();
+    for n in 0..=40usize {
+        let base = vec![b'x'; n];
+        keys.push(base.clone());
+        for pos in [0, n / 2, n.saturating_sub(1)] {
+            if n > 0 {
+                let mut k = base.clone();
+                k[pos] = b'y';
+                keys.push(k);
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    for (i, k) in keys.iter().enumerate() {
+        // SAFETY: a string map hashed by rgo_strhash.
+        unsafe {
+            *(rgo_mapassign_faststr(g0(), t, h, k.as_ptr(), k.len() as i64) as *mut i64) = i as i64
+        };
+    }
+    assert_eq!(len(h), keys.len() as i64);
+    for (i, k) in keys.iter().enumerate() {
+        let copy = k.clone();
+        let mut ok = 0u8;
+        // SAFETY: as above.
+        let v = unsafe {
+            *(rgo_mapaccess2_faststr(g0(), t, h, copy.as_ptr(), copy.len() as i64, &mut ok)
+                as *const i64)
+        };
+        assert_eq!(
+            (ok, v),
+            (1, i as i64),
+            "key {:?}",
+            String::from_utf8_lossy(k)
+        );
+        let mut other = copy.clone();
+        other.push(b'z');
+        if keys.binary_search(&other).is_err() {
+            // SAFETY: as above.
+            unsafe {
+                rgo_mapaccess2_faststr(g0(), t, h, other.as_ptr(), other.len() as i64, &mut ok)
+            };
+            assert_eq!(ok, 0);
+        }
+    }
+}
+
 // ---- interfaces ----
 
 /// An interface type `main.I` with methods (sorted) `M`, `N`, and optionally an
