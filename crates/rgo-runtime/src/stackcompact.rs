@@ -143,6 +143,30 @@ pub fn saved_range(g: &G) -> Option<(usize, usize)> {
     (p != 0).then(|| (p, p + g.saved_len))
 }
 
+/// Stack memory in use (MemStats.StackInuse), world stopped: each live goroutine's
+/// committed pages from its saved SP to the top (at least one), or the bytes of its
+/// compacted copy.
+pub fn stack_inuse() -> u64 {
+    let page = crate::stack::PAGE_SIZE;
+    let mut n = 0usize;
+    crate::g::for_each_g(|g| {
+        if g.goid == 0 {
+            return;
+        }
+        let sp = match crate::g::GStatus::from_u32(g.status()) {
+            None | Some(GStatus::Dead) | Some(GStatus::Idle) => return,
+            Some(GStatus::Syscall) => g.syscallsp,
+            Some(_) => g.sched.sp,
+        };
+        n += match saved_range(g) {
+            Some((lo, hi)) => hi - lo,
+            None if g.stack.contains(sp) => (g.stack.hi - sp).next_multiple_of(page),
+            None => page,
+        };
+    });
+    n as u64
+}
+
 /// A safe point for a pass: runtime entry points called by Go code (`go`, channel
 /// operations, goroutine exit, preemption polls) call this; it runs a pass if one is due.
 #[inline]

@@ -204,7 +204,16 @@ pub extern "C" fn rgo_gc(_g: *mut G) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rgo_readmemstats(_g: *mut G, out: *mut u8) {
     init();
-    let ms = mstats::read_mem_stats();
+    let mut ms = mstats::read_mem_stats();
+    if world::hooks_installed() {
+        // Goroutine stacks live outside the heap; counting them needs every G still.
+        world::stop();
+        let stacks = crate::stackcompact::stack_inuse();
+        world::start();
+        ms.stack_inuse = stacks;
+        ms.stack_sys = stacks;
+        ms.sys += stacks;
+    }
     // SAFETY: per the contract; MemStats has the ABI layout (asserted in mstats.rs).
     unsafe { (out as *mut mstats::MemStats).write_unaligned(ms) };
 }
