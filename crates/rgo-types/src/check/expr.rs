@@ -1355,6 +1355,8 @@ impl<'a> Checker<'a> {
                 variadic,
             }));
             self.record_use(sel.id, obj);
+            // A method expression references the method (spec "Package initialization").
+            self.add_dep(obj);
             self.info.selections.insert(
                 e.id,
                 Selection {
