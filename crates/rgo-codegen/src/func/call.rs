@@ -724,8 +724,44 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let s = self.expr(&args[1])?;
                 Ok(vec![self.copy_values(dt, &d, &s)?])
             }
+            Builtin::Add => {
+                let p = self.expr_as(&args[0], rgo_types::basic::UNSAFE_POINTER)?[0];
+                // Sign- or zero-extended by the operand's type, as gc converts it to uintptr.
+                let n = self.int_operand(&args[1])?;
+                Ok(vec![self.b.ins().iadd(p, n)])
+            }
+            Builtin::Slice => self.unsafe_slice(args, pos),
             _ => Err(self.unsupported(pos, &format!("builtin {b:?}"))),
         }
+    }
+
+    /// `unsafe.Slice(p, n)`: `p[:n:n]` with gc's checks: `n` must be a non-negative `int`
+    /// (an unsigned value of 2⁶³ or more is negative as an `int`) and the `n` elements must
+    /// not wrap around the address space, which for a nil `p` means `n` must be 0.
+    fn unsafe_slice(&mut self, args: &[Expr], pos: Pos) -> R<Val> {
+        let pt = self.type_of(&args[0])?;
+        let elem = match self.types().under(pt) {
+            Type::Pointer(e) => *e,
+            _ => return Err(self.err(pos, "internal compiler error: unsafe.Slice operand")),
+        };
+        let p = self.expr(&args[0])?[0];
+        let n = self.int_operand(&args[1])?;
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+        let zero = self.b.ins().iconst(I64, 0);
+        self.panic_if(neg, rt::PANIC_UNSAFE_SLICE, &[zero])?;
+        let size = layout(self.types(), elem).size;
+        if size > 0 {
+            let max = self.b.ins().iconst(I64, (u64::MAX / size) as i64);
+            let overflow = self.b.ins().icmp(IntCC::UnsignedGreaterThan, n, max);
+            let mem = self.b.ins().imul_imm_s(n, size as i64);
+            let room = self.b.ins().ineg(p);
+            let wraps = self.b.ins().icmp(IntCC::UnsignedGreaterThan, mem, room);
+            let bad = self.b.ins().bor(overflow, wraps);
+            let is_nil = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+            let is_nil = self.b.ins().uextend(I64, is_nil);
+            self.panic_if(bad, rt::PANIC_UNSAFE_SLICE, &[is_nil])?;
+        }
+        Ok(vec![p, n, n])
     }
 
     /// Evaluates the operands of a builtin that works on plain values (print, println,
