@@ -750,8 +750,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let zero = self.b.ins().iconst(I64, 0);
         self.panic_if(neg, rt::PANIC_UNSAFE_SLICE, &[zero])?;
         let size = layout(self.types(), elem).size;
-        if size > 0 {
-            let max = self.b.ins().iconst(I64, (u64::MAX / size) as i64);
+        if let Some(max) = u64::MAX.checked_div(size) {
+            let max = self.b.ins().iconst(I64, max as i64);
             let overflow = self.b.ins().icmp(IntCC::UnsignedGreaterThan, n, max);
             let mem = self.b.ins().imul_imm_s(n, size as i64);
             let room = self.b.ins().ineg(p);
