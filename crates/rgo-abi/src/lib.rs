@@ -109,6 +109,10 @@ pub mod entry {
     pub const PANIC_DIVIDE: &str = "rgo_panic_divide";
     /// `fn(g)`: `runtime error: negative shift amount`.
     pub const PANIC_SHIFT: &str = "rgo_panic_shift";
+    /// `fn(g, nil_ptr: i64)`: an `unsafe.Slice` whose length does not fit: `runtime error:
+    /// unsafe.Slice: len out of range`, or when `nil_ptr` is non-zero `unsafe.Slice: ptr is
+    /// nil and len is not zero`.
+    pub const PANIC_UNSAFE_SLICE: &str = "rgo_panic_unsafeslice";
     /// `fn(g, index: i64, len: i64)`: `runtime error: index out of range [i] with length n`.
     pub const PANIC_INDEX: &str = "rgo_panic_index";
     /// `fn(g, hi: i64, cap: i64)`, `fn(g, lo: i64, hi: i64)`: slice bound failures,
@@ -286,6 +290,7 @@ pub mod entry {
         PANIC_BASIC,
         PANIC_DIVIDE,
         PANIC_SHIFT,
+        PANIC_UNSAFE_SLICE,
         PANIC_INDEX,
         PANIC_SLICE_CAP,
         PANIC_SLICE_LEN,

@@ -645,7 +645,19 @@ pub fn compile_with_lines<'a, M: Module>(
         named.push(o.typ);
     }
     named.extend(pkg.named_instances.iter().copied());
-    for nt in named {
+    // Unnamed struct types with embedded fields have promoted methods too (`struct{ S }`
+    // satisfies interfaces, `struct{ T }.M` is a method expression). Types are hash-consed,
+    // so each such type is one entry of the table.
+    let unnamed_start = named.len();
+    for i in 0..pkg.types.len() {
+        let ty = TypeId(i as u32);
+        if let Type::Struct(fields) = pkg.types.get(ty) {
+            if fields.iter().any(|f| f.embedded) {
+                named.push(ty);
+            }
+        }
+    }
+    for (k, nt) in named.into_iter().enumerate() {
         // Generic code has no code of its own: only concrete types get wrappers.
         // (Not `TypeTable::is_concrete`: its depth-bounded walk is exponential in
         // recursive types, fixedbugs/bug336.go took seconds.)
@@ -653,6 +665,15 @@ pub fn compile_with_lines<'a, M: Module>(
             continue;
         }
         for pm in promote::promoted_methods(pkg, nt) {
+            // An unnamed struct type may come from library code that is not compiled, so
+            // the methods it would call may not exist; such a type has no descriptor.
+            if k >= unnamed_start {
+                if let promote::PromotedTarget::Method(m) = pm.target {
+                    if !cx.funcs.contains_key(&m) {
+                        continue;
+                    }
+                }
+            }
             let sig = cx.go_signature(pm.sig, Some(rgo_types::basic::UNSAFE_POINTER));
             // Anonymous: local types of different functions may share a name.
             let id = cx

@@ -1,13 +1,14 @@
 //! Methods promoted through embedded fields (spec "Struct types", "Method sets").
 //!
-//! For a named struct type `S`, a breadth-first walk over its embedded fields finds the
+//! For a struct type `S` (named, or unnamed such as `struct{ T }`), a breadth-first walk over its embedded fields finds the
 //! methods of embedded types; at each depth a name found through two different fields is
 //! ambiguous and hides deeper ones, and any name found at a shallower depth (a declared
 //! method, a field) wins. A promoted method is in `S`'s own method set when its receiver is
 //! a value or the path to it goes through an embedded pointer (which makes the receiver
 //! addressable); `*S`'s method set has all of them. Each promoted method gets a wrapper
 //! that takes a pointer to the `S` (what an interface's data word holds), follows the field
-//! path and calls the method, so itabs can list it.
+//! path and calls the method, so itabs can list it; method expressions `S.M` and `(*S).M`
+//! use the same wrapper (a struct argument travels by address).
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,7 +37,7 @@ pub(crate) struct Promoted {
     pub in_value_set: bool,
 }
 
-/// The promoted methods of named type `named` (empty unless its underlying type is a
+/// The promoted methods of type `named` (empty unless it is, or its underlying type is, a
 /// struct with embedded fields).
 pub(crate) fn promoted_methods(pkg: &Package, named: TypeId) -> Vec<Promoted> {
     let t = &pkg.types;

@@ -62,6 +62,7 @@ const TABLE: &[Sig] = &[
     (e::PANIC_COMPLEX, &[I64, F64, F64], N),
     (e::PANIC_DIVIDE, P, N),
     (e::PANIC_SHIFT, P, N),
+    (e::PANIC_UNSAFE_SLICE, PP, N),
     (e::PANIC_NIL, P, N),
     (e::PANIC_INDEX, PPP, N),
     (e::PANIC_SLICE_CAP, PPP, N),

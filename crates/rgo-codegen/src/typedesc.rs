@@ -66,8 +66,6 @@
 //!
 //! # Out of scope (for now)
 //!
-//! * Promoted methods (through embedded fields) are not in method tables. (Instantiated
-//!   generic types are covered: each instance has method objects of its own.)
 //! * Struct field and interface method names of other packages are not qualified in type
 //!   strings.
 
@@ -481,12 +479,16 @@ impl<M: Module> Emitter<'_, M> {
         let string = type_string(self.pkg, ty);
         let named = matches!(t.get(ty), Type::Named(_));
         let mut tflag = 0;
+        let has_promoted = |n: TypeId| self.methods.promoted.keys().any(|(o, _)| *o == n);
         if named {
             tflag |= abi::TFLAG_NAMED | abi::TFLAG_UNCOMMON;
         } else if let Type::Pointer(e) = t.get(ty) {
-            if has_methods(t, *e) || self.methods.promoted.keys().any(|(n, _)| n == e) {
+            if has_methods(t, *e) || has_promoted(*e) {
                 tflag |= abi::TFLAG_UNCOMMON;
             }
+        } else if has_promoted(ty) {
+            // An unnamed struct with promoted methods (gc: any type with methods).
+            tflag |= abi::TFLAG_UNCOMMON;
         }
         let a = alg(t, ty);
         if a == Alg::Mem {
@@ -567,13 +569,17 @@ impl<M: Module> Emitter<'_, M> {
         let pkg = self.pkg;
         let t = &pkg.types;
         let (named, ptr) = match t.get(ty) {
-            Type::Named(_) => (ty, false),
-            Type::Pointer(e) if matches!(t.get(*e), Type::Named(_)) => (*e, true),
+            Type::Named(_) | Type::Struct(_) => (ty, false),
+            Type::Pointer(e) if matches!(t.get(*e), Type::Named(_) | Type::Struct(_)) => (*e, true),
             _ => return Ok(Vec::new()),
         };
         let direct = is_direct_iface(t, named);
         let mut out = Vec::new();
-        for &m in &t.named(named).methods {
+        let declared: &[ObjId] = match t.get(named) {
+            Type::Named(_) => &t.named(named).methods,
+            _ => &[],
+        };
+        for &m in declared {
             let obj = self.pkg.obj(m);
             let ObjKind::Func { recv: Some(recv) } = obj.kind else {
                 continue;

@@ -100,6 +100,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         (entry::PANIC_BASIC, panic::rgo_panic_basic as *const u8),
         (entry::PANIC_DIVIDE, panic::rgo_panic_divide as *const u8),
         (entry::PANIC_SHIFT, panic::rgo_panic_shift as *const u8),
+        (
+            entry::PANIC_UNSAFE_SLICE,
+            panic::rgo_panic_unsafeslice as *const u8,
+        ),
         (entry::PANIC_INDEX, panic::rgo_panic_index as *const u8),
         (
             entry::PANIC_SLICE_CAP,

@@ -879,6 +879,21 @@ pub unsafe extern "C" fn rgo_panic_shift(g: *mut G) -> ! {
     unsafe { panic_error(g, RuntimeError::NegativeShift) }
 }
 
+/// A failed `unsafe.Slice` check (gc's `panicunsafeslicelen` / `panicunsafeslicenilptr`).
+///
+/// # Safety
+/// See above.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rgo_panic_unsafeslice(g: *mut G, nil_ptr: i64) -> ! {
+    let msg = if nil_ptr != 0 {
+        "unsafe.Slice: ptr is nil and len is not zero"
+    } else {
+        "unsafe.Slice: len out of range"
+    };
+    // SAFETY: see above.
+    unsafe { panic_error(g, RuntimeError::Message(msg)) }
+}
+
 /// `runtime error: invalid memory address or nil pointer dereference`.
 ///
 /// # Safety

@@ -14,6 +14,9 @@ use rgo_syntax::ast::{BinOp, LitKind, UnOp};
 
 use crate::types::BasicKind;
 
+mod bigfloat;
+pub use bigfloat::BigFloat;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConstValue {
     Bool(bool),
@@ -22,8 +25,22 @@ pub enum ConstValue {
     Int(BigInt),
     /// Floating-point values, exactly.
     Float(BigRational),
+    /// A floating-point value whose exact fraction would be too large (see `bigfloat`).
+    BigFloat(BigFloat),
     Complex(BigRational, BigRational),
 }
+
+/// Why constant arithmetic has no result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstError {
+    DivisionByZero,
+    /// Past the range of untyped floats (gc: `constant result is not representable`).
+    NotRepresentable,
+}
+
+/// gc keeps a fraction exact while its parts have fewer bits than this (go/constant's
+/// `maxExp`), and switches to a 512-bit float beyond.
+const MAX_RAT_BITS: u64 = 4096;
 
 /// Why a constant cannot be represented by a type (gc appends these to its messages).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +69,7 @@ impl ConstValue {
     pub fn from_literal(kind: LitKind, text: &str) -> Option<ConstValue> {
         match kind {
             LitKind::Int => parse_int(text).map(ConstValue::Int),
-            LitKind::Float => parse_float(text).map(ConstValue::Float),
+            LitKind::Float => parse_float_value(text),
             LitKind::Imag => {
                 let t = text.strip_suffix('i')?;
                 // An imaginary literal's mantissa is decimal even with leading zeros
@@ -120,6 +137,10 @@ impl ConstValue {
         match self {
             ConstValue::Int(i) => Some(i.clone()),
             ConstValue::Float(f) if f.is_integer() => Some(f.to_integer()),
+            ConstValue::BigFloat(f) => f
+                .to_rat(MAX_RAT_BITS as i64)
+                .filter(|r| r.is_integer())
+                .map(|r| r.to_integer()),
             ConstValue::Complex(re, im) if im.is_zero() && re.is_integer() => Some(re.to_integer()),
             _ => None,
         }
@@ -130,6 +151,7 @@ impl ConstValue {
         match self {
             ConstValue::Int(i) => Some(rat(i.clone())),
             ConstValue::Float(f) => Some(f.clone()),
+            ConstValue::BigFloat(f) => f.to_rat(MAX_RAT_BITS as i64),
             ConstValue::Complex(re, im) if im.is_zero() => Some(re.clone()),
             _ => None,
         }
@@ -166,6 +188,9 @@ impl ConstValue {
 
     /// Approximate float value (for codegen of float constants and messages).
     pub fn to_f64(&self) -> Option<f64> {
+        if let ConstValue::BigFloat(f) = self {
+            return Some(f.to_f64());
+        }
         self.to_rat().map(|r| rat_to_f64(&r))
     }
 
@@ -176,6 +201,7 @@ impl ConstValue {
         use BasicKind::*;
         match kind {
             UntypedInt | UntypedRune => self.to_int().map(ConstValue::Int),
+            UntypedFloat if matches!(self, ConstValue::BigFloat(_)) => Some(self.clone()),
             UntypedFloat => self.to_rat().map(ConstValue::Float),
             UntypedComplex => self.to_complex().map(|(a, b)| ConstValue::Complex(a, b)),
             _ => Some(self.clone()),
@@ -207,11 +233,26 @@ impl ConstValue {
                 }
                 let (lo, hi) = int_range(k);
                 if i < lo || i > hi {
-                    return Err(ReprError::Overflows);
+                    // gc calls any float or complex value that does not fit an integer
+                    // type truncated, even an integral one.
+                    return Err(if self.is_int() {
+                        ReprError::Overflows
+                    } else {
+                        ReprError::Truncated
+                    });
                 }
                 Ok(ConstValue::Int(i))
             }
             Float32 | Float64 | UntypedFloat => {
+                if let ConstValue::BigFloat(f) = self {
+                    // Far outside both float types' ranges, or a fraction gc keeps rounded.
+                    return match kind {
+                        UntypedFloat => Ok(self.clone()),
+                        _ if f.mant_exp() > 1100 => Err(ReprError::Overflows),
+                        _ if f.mant_exp() < -1100 => Ok(ConstValue::Float(BigRational::zero())),
+                        _ => ConstValue::Float(f.to_rat(1100).unwrap_or_default()).represent(kind),
+                    };
+                }
                 let Some(r) = self.to_rat() else {
                     return match self {
                         ConstValue::Complex(..) => Err(ReprError::Truncated),
@@ -253,7 +294,8 @@ impl ConstValue {
     pub fn overflows_untyped(&self) -> bool {
         match self {
             ConstValue::Int(i) => i.bits() > 512,
-            ConstValue::Float(f) => rat_exp(f).abs() > MAX_EXP,
+            // Fractions past gc's limits become `BigFloat`s, which have their own.
+            ConstValue::Float(_) | ConstValue::BigFloat(_) => false,
             ConstValue::Complex(a, b) => rat_exp(a).abs() > MAX_EXP || rat_exp(b).abs() > MAX_EXP,
             _ => false,
         }
@@ -267,6 +309,8 @@ impl ConstValue {
             }
             (UnOp::Neg, ConstValue::Int(i)) => Some(ConstValue::Int(-i)),
             (UnOp::Neg, ConstValue::Float(f)) => Some(ConstValue::Float(-f)),
+            (UnOp::Pos, ConstValue::BigFloat(_)) => Some(x.clone()),
+            (UnOp::Neg, ConstValue::BigFloat(f)) => Some(ConstValue::BigFloat(f.neg())),
             (UnOp::Neg, ConstValue::Complex(a, b)) => Some(ConstValue::Complex(-a, -b)),
             (UnOp::Xor, ConstValue::Int(i)) => {
                 let r = !i.clone();
@@ -284,15 +328,14 @@ impl ConstValue {
     }
 
     /// Binary arithmetic on two values of the same kind (the checker matches kinds first).
-    /// `int_div` selects truncated integer division for `/`. `Err(())` means division by
-    /// zero; `Ok(None)` an operator not defined on the operands.
-    #[allow(clippy::result_unit_err)]
+    /// `int_div` selects truncated integer division for `/`. `Ok(None)` means an operator
+    /// not defined on the operands.
     pub fn binary(
         op: BinOp,
         x: &ConstValue,
         y: &ConstValue,
         int_div: bool,
-    ) -> Result<Option<ConstValue>, ()> {
+    ) -> Result<Option<ConstValue>, ConstError> {
         use ConstValue::*;
         // Bring both to the larger numeric kind.
         let (x, y) = match match_kinds(x, y) {
@@ -307,17 +350,17 @@ impl ConstValue {
                     BinOp::Mul => a * b,
                     BinOp::Div => {
                         if b.is_zero() {
-                            return Err(());
+                            return Err(ConstError::DivisionByZero);
                         }
                         if int_div {
                             a / b
                         } else {
-                            return Ok(Some(norm_float(BigRational::new(a.clone(), b.clone()))));
+                            return Ok(Some(make_rat(BigRational::new(a.clone(), b.clone()))));
                         }
                     }
                     BinOp::Rem => {
                         if b.is_zero() {
-                            return Err(());
+                            return Err(ConstError::DivisionByZero);
                         }
                         a % b
                     }
@@ -336,13 +379,24 @@ impl ConstValue {
                     BinOp::Mul => a * b,
                     BinOp::Div => {
                         if b.is_zero() {
-                            return Err(());
+                            return Err(ConstError::DivisionByZero);
                         }
                         a / b
                     }
                     _ => return Ok(None),
                 };
-                Some(Float(r))
+                Some(make_rat(r))
+            }
+            (BigFloat(a), BigFloat(b)) => {
+                let p = bigfloat::PREC;
+                let r = match op {
+                    BinOp::Add => a.add(b, p),
+                    BinOp::Sub => a.add(&b.neg(), p),
+                    BinOp::Mul => a.mul(b, p),
+                    BinOp::Div => a.quo(b, p).ok_or(ConstError::DivisionByZero)?,
+                    _ => return Ok(None),
+                };
+                Some(BigFloat(r.map_err(|_| ConstError::NotRepresentable)?))
             }
             (Complex(a, b), Complex(c, d)) => {
                 let r = match op {
@@ -352,7 +406,7 @@ impl ConstValue {
                     BinOp::Div => {
                         let s = c * c + d * d;
                         if s.is_zero() {
-                            return Err(());
+                            return Err(ConstError::DivisionByZero);
                         }
                         ((a * c + b * d) / &s, (b * c - a * d) / &s)
                     }
@@ -388,6 +442,7 @@ impl ConstValue {
                 match (&x, &y) {
                     (Int(a), Int(b)) => Some(a.cmp(b)),
                     (Float(a), Float(b)) => Some(a.cmp(b)),
+                    (BigFloat(a), BigFloat(b)) => Some(a.compare(b)),
                     (Complex(a, b), Complex(c, d)) => {
                         return match op {
                             BinOp::Eq => Some(a == c && b == d),
@@ -453,21 +508,35 @@ impl ConstValue {
             }
             ConstValue::Int(i) => i.to_string(),
             ConstValue::Float(f) => fmt_float(f),
+            ConstValue::BigFloat(f) => {
+                let x = f.to_f64();
+                if x.is_finite() && x != 0.0 {
+                    fmt_g(x, 6)
+                } else {
+                    f.approx_string()
+                }
+            }
             ConstValue::Complex(a, b) => format!("({} + {}i)", fmt_float(a), fmt_float(b)),
         }
     }
 }
 
-/// Turns an exact quotient into a Float, keeping exact ints exact only as Floats (the
-/// result of `/` on untyped ints with float context is a float kind).
-fn norm_float(r: BigRational) -> ConstValue {
-    ConstValue::Float(r)
+/// A float result: exact while its fraction stays within gc's limits, else rounded.
+fn make_rat(r: BigRational) -> ConstValue {
+    if r.numer().bits() < MAX_RAT_BITS && r.denom().bits() < MAX_RAT_BITS {
+        return ConstValue::Float(r);
+    }
+    match BigFloat::from_rat(&r, bigfloat::PREC) {
+        Ok(f) => ConstValue::BigFloat(f),
+        // Unreachable for fractions of a few thousand bits; keep the exact value.
+        Err(_) => ConstValue::Float(r),
+    }
 }
 
 fn kind_rank(v: &ConstValue) -> u8 {
     match v {
         ConstValue::Int(_) => 1,
-        ConstValue::Float(_) => 2,
+        ConstValue::Float(_) | ConstValue::BigFloat(_) => 2,
         ConstValue::Complex(..) => 3,
         _ => 0,
     }
@@ -480,9 +549,20 @@ fn match_kinds(x: &ConstValue, y: &ConstValue) -> Option<(ConstValue, ConstValue
         return Some((x.clone(), y.clone()));
     }
     let r = rx.max(ry);
+    let big = matches!(x, ConstValue::BigFloat(_)) || matches!(y, ConstValue::BigFloat(_));
+    if big && r > 2 {
+        // A complex operand with a float too large for a fraction: not supported.
+        return None;
+    }
     let conv = |v: &ConstValue| -> Option<ConstValue> {
         match r {
             1 => Some(v.clone()),
+            2 if big => match v {
+                ConstValue::BigFloat(_) => Some(v.clone()),
+                _ => BigFloat::from_rat(&v.to_rat()?, bigfloat::PREC)
+                    .ok()
+                    .map(ConstValue::BigFloat),
+            },
             2 => v.to_rat().map(ConstValue::Float),
             _ => v.to_complex().map(|(a, b)| ConstValue::Complex(a, b)),
         }
@@ -631,9 +711,11 @@ fn fmt_float(r: &BigRational) -> String {
     if f.is_finite() {
         return fmt_g(f, 6);
     }
-    // Too large for f64: decimal exponent estimate.
-    let e10 = (rat_exp(r) as f64 * std::f64::consts::LOG10_2).floor() as i64;
-    format!("{}1e+{}", if r.is_negative() { "-" } else { "" }, e10)
+    // Outside the f64 range: as go/constant does, from the value rounded to 512 bits.
+    match BigFloat::from_rat(r, bigfloat::PREC) {
+        Ok(b) => b.approx_string(),
+        Err(_) => f.to_string(),
+    }
 }
 
 /// C-style `%.{p}g` with Go's exponent format (`e+06`→`e+06`, Go prints at least 2 digits).
@@ -681,6 +763,62 @@ fn parse_int(text: &str) -> Option<BigInt> {
         return None;
     }
     BigInt::parse_bytes(digits.as_bytes(), radix)
+}
+
+/// A float literal as gc reads it: an exact fraction when its binary exponent is within
+/// gc's limits, else rounded to 512 bits; `None` past the exponent range (gc: `malformed
+/// constant`).
+fn parse_float_value(text: &str) -> Option<ConstValue> {
+    let t: String = text.chars().filter(|&c| c != '_').collect();
+    let (m, e2, e10) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        let (mant, exp) = match h.find(['p', 'P']) {
+            Some(i) => (&h[..i], h[i + 1..].parse::<i64>().ok()?),
+            None => (h, 0),
+        };
+        let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+        let digits = format!("{ip}{fp}");
+        let m = if digits.is_empty() {
+            BigInt::zero()
+        } else {
+            BigInt::parse_bytes(digits.as_bytes(), 16)?
+        };
+        (m, exp.checked_sub(4 * fp.len() as i64)?, 0)
+    } else {
+        let (mant, exp) = match t.find(['e', 'E']) {
+            Some(i) => (&t[..i], t[i + 1..].parse::<i64>().ok()?),
+            None => (t.as_str(), 0),
+        };
+        let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+        let digits = format!("{ip}{fp}");
+        let m = if digits.is_empty() {
+            BigInt::zero()
+        } else {
+            digits.parse::<BigInt>().ok()?
+        };
+        (m, 0, exp.checked_sub(fp.len() as i64)?)
+    };
+    if m.is_zero() {
+        return Some(ConstValue::Float(BigRational::zero()));
+    }
+    // A cheap estimate settles most literals; near gc's limit, its own test decides.
+    let est = m.bits() as f64 + e2 as f64 + e10 as f64 * std::f64::consts::LOG2_10;
+    if est.abs() > MAX_RAT_BITS as f64 - 64.0 {
+        let f = if e10 == 0 {
+            BigFloat::round(m, e2, false, bigfloat::PREC)
+        } else {
+            BigFloat::from_decimal(&m, e10)
+        }
+        .ok()?;
+        let me = f.mant_exp();
+        if f.is_zero() || me <= -(MAX_RAT_BITS as i64) || me >= MAX_RAT_BITS as i64 {
+            return Some(if f.is_zero() {
+                ConstValue::Float(BigRational::zero())
+            } else {
+                ConstValue::BigFloat(f)
+            });
+        }
+    }
+    parse_float(&t).map(ConstValue::Float)
 }
 
 fn parse_float(text: &str) -> Option<BigRational> {
@@ -907,6 +1045,7 @@ impl ConstValue {
                     Sign::Plus
                 }
             }
+            ConstValue::BigFloat(f) => f.sign(),
             _ => Sign::NoSign,
         }
     }
@@ -984,7 +1123,7 @@ mod tests {
         );
         assert_eq!(
             ConstValue::binary(BinOp::Div, &a, &ConstValue::int(0), true),
-            Err(())
+            Err(ConstError::DivisionByZero)
         );
         let f = ConstValue::binary(BinOp::Div, &a, &b, false)
             .unwrap()
@@ -1093,5 +1232,44 @@ mod tests {
         assert_eq!(lit(LitKind::Float, "0.000001").gc_string(), "1e-06");
         assert_eq!(ConstValue::int(300).gc_string(), "300");
         assert_eq!(ConstValue::String("a\"b".into()).gc_string(), "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn huge_floats() {
+        let n = lit(LitKind::Float, "1e646456992");
+        let d = lit(LitKind::Float, "1e646456991");
+        assert!(matches!(n, ConstValue::BigFloat(_)));
+        assert_eq!(n.gc_string(), "1e+646456992");
+        let q = ConstValue::binary(BinOp::Div, &n, &d, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            q.represent(BasicKind::Float64),
+            Ok(ConstValue::Float(rat(10.into())))
+        );
+        assert_eq!(
+            ConstValue::binary(BinOp::Mul, &n, &lit(LitKind::Int, "10"), false),
+            Err(ConstError::NotRepresentable)
+        );
+        assert_eq!(
+            ConstValue::from_literal(LitKind::Float, "1e646456993"),
+            None
+        );
+        // Below the exponent range: zero.
+        let z = lit(LitKind::Float, "1e-800000000");
+        assert_eq!(
+            z.represent(BasicKind::Float64),
+            Ok(ConstValue::Float(BigRational::zero()))
+        );
+        // Past 4096 bits, fractions are rounded to 512 bits, as gc does.
+        let big = lit(LitKind::Float, "1e5000");
+        let third = ConstValue::binary(BinOp::Div, &big, &lit(LitKind::Int, "3"), false);
+        assert!(matches!(third, Ok(Some(ConstValue::BigFloat(_)))));
+        assert_eq!(lit(LitKind::Float, "1e646").gc_string(), "1e+646");
+        assert_eq!(
+            ConstValue::compare(BinOp::Gt, &big, &lit(LitKind::Float, "1e4999")),
+            Some(true)
+        );
+        assert_eq!(big.represent(BasicKind::Int), Err(ReprError::Truncated));
     }
 }

@@ -113,12 +113,37 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             .callee_obj(fun)
             .is_some_and(|o| self.cx.uintptrescapes.contains(&o));
         let mut keep: Vec<Value> = Vec::new();
-        if args.len() == 1 && matches!(self.types().get(self.type_of(&args[0])?), Type::Tuple(_)) {
-            if sig.variadic {
-                return Err(self.unsupported(e.pos, "multi-value arguments to a variadic function"));
-            }
+        let arg0_ty = match args.first() {
+            Some(a) => Some(self.type_of(a)?),
+            None => None,
+        };
+        if let (1, Some(Type::Tuple(elems))) = (args.len(), arg0_ty.map(|t| self.types().get(t))) {
+            // `f(g())`: `g`'s results are the arguments, converted to the parameters'
+            // types; for a variadic `f` those past the fixed parameters fill a new slice.
+            let elems = elems.clone();
+            let tuple = arg0_ty.unwrap_or(rgo_types::basic::INVALID);
             let v = self.expr(&args[0])?;
-            vals.extend(self.copy_tuple(self.type_of(&args[0])?, v));
+            let v = self.copy_tuple(tuple, v);
+            let fixed = if sig.variadic && !dots {
+                sig.params.len() - 1
+            } else {
+                sig.params.len()
+            };
+            let mut rest = Vec::new();
+            let mut off = 0;
+            for (i, &t) in elems.iter().enumerate() {
+                let n = parts(self.types(), t).len();
+                let x = v[off..off + n].to_vec();
+                off += n;
+                if i < fixed {
+                    vals.extend(self.convert_value(x, t, sig.params[i], e.pos)?);
+                } else {
+                    rest.push((t, x));
+                }
+            }
+            if fixed < sig.params.len() {
+                vals.extend(self.slice_of_values(sig.params[fixed], rest, e.pos)?);
+            }
         } else if sig.variadic && !dots {
             // The trailing arguments become a new slice: `f(a, b, c)` for `f(a T, xs ...U)`.
             let fixed = sig.params.len() - 1;
@@ -324,13 +349,34 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// `append(s, xs...)`: stores in place while the capacity allows, else grows through
     /// the runtime first.
     fn append(&mut self, args: &[Expr], spread: bool, pos: Pos) -> R<Val> {
-        let st = self.type_of(&args[0])?;
+        let at = self.type_of(&args[0])?;
+        if let Type::Tuple(elems) = self.types().get(at).clone() {
+            // `append(f())`: the slice and the values to append are `f`'s results.
+            let v = self.expr(&args[0])?;
+            let v = self.copy_tuple(at, v);
+            let st = elems[0];
+            let elem = match self.types().under(st) {
+                Type::Slice(e) => *e,
+                _ => return Err(self.unsupported(pos, "append to this type")),
+            };
+            let mut off = parts(self.types(), st).len();
+            let s = v[..off].to_vec();
+            let mut items = Vec::new();
+            for &t in &elems[1..] {
+                let n = parts(self.types(), t).len();
+                let x = v[off..off + n].to_vec();
+                off += n;
+                items.push(self.convert_value(x, t, elem, pos)?);
+            }
+            let n = self.b.ins().iconst(I64, items.len() as i64);
+            return self.append_to(s, elem, None, n, items, pos);
+        }
+        let st = at;
         let elem = match self.types().under(st) {
             Type::Slice(e) => *e,
             _ => return Err(self.unsupported(pos, "append to this type")),
         };
         let s = self.expr(&args[0])?;
-        let l = layout(self.types(), elem);
         // The appended values: either each argument, or all of `xs...` (a slice or string).
         let (extra_ptr, extra_len, items) = if spread {
             let v = self.expr(&args[1])?;
@@ -344,6 +390,21 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let n = self.b.ins().iconst(I64, items.len() as i64);
             (None, n, items)
         };
+        self.append_to(s, elem, extra_ptr, extra_len, items, pos)
+    }
+
+    /// Appends to slice `s` (of element type `elem`) either `extra_len` elements at
+    /// `extra_ptr` or the evaluated `items`.
+    fn append_to(
+        &mut self,
+        s: Val,
+        elem: TypeId,
+        extra_ptr: Option<Value>,
+        extra_len: Value,
+        items: Vec<Val>,
+        pos: Pos,
+    ) -> R<Val> {
+        let l = layout(self.types(), elem);
         let new_len = self.b.ins().iadd(s[1], extra_len);
         // Unsigned: an overflowed (negative) length goes to the runtime, which panics.
         let fits = self
@@ -450,6 +511,38 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             let v = self.expr_as(e, elem_ty)?;
             let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
             self.store_value_init(addr, elem_ty, &v);
+        }
+        let len = self.b.ins().iconst(I64, n);
+        Ok(vec![ptr, len, len])
+    }
+
+    /// A new slice of type `slice_ty` holding already evaluated values (nil when empty),
+    /// each converted from its type to the element type: the implicit slice of a variadic
+    /// call whose arguments are another call's results.
+    fn slice_of_values(&mut self, slice_ty: TypeId, elems: Vec<(TypeId, Val)>, pos: Pos) -> R<Val> {
+        let elem_ty = match self.types().under(slice_ty) {
+            Type::Slice(e) => *e,
+            _ => return Err(self.err(pos, "internal compiler error: not a slice type")),
+        };
+        if elems.is_empty() {
+            let z = self.b.ins().iconst(I64, 0);
+            return Ok(vec![z, z, z]);
+        }
+        let l = crate::layout::layout(self.types(), elem_ty);
+        let n = elems.len() as i64;
+        let alloc_ty = if self.kind_of(elem_ty) == Some(BasicKind::Uintptr) {
+            rgo_types::basic::UNSAFE_POINTER
+        } else {
+            elem_ty
+        };
+        let mut conv = Vec::new();
+        for (t, v) in elems {
+            conv.push(self.convert_value(v, t, elem_ty, pos)?);
+        }
+        let ptr = self.heap_alloc_array(alloc_ty, n as u64)?;
+        for (i, v) in conv.iter().enumerate() {
+            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
+            self.store_value_init(addr, elem_ty, v);
         }
         let len = self.b.ins().iconst(I64, n);
         Ok(vec![ptr, len, len])
@@ -631,8 +724,44 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 let s = self.expr(&args[1])?;
                 Ok(vec![self.copy_values(dt, &d, &s)?])
             }
+            Builtin::Add => {
+                let p = self.expr_as(&args[0], rgo_types::basic::UNSAFE_POINTER)?[0];
+                // Sign- or zero-extended by the operand's type, as gc converts it to uintptr.
+                let n = self.int_operand(&args[1])?;
+                Ok(vec![self.b.ins().iadd(p, n)])
+            }
+            Builtin::Slice => self.unsafe_slice(args, pos),
             _ => Err(self.unsupported(pos, &format!("builtin {b:?}"))),
         }
+    }
+
+    /// `unsafe.Slice(p, n)`: `p[:n:n]` with gc's checks: `n` must be a non-negative `int`
+    /// (an unsigned value of 2⁶³ or more is negative as an `int`) and the `n` elements must
+    /// not wrap around the address space, which for a nil `p` means `n` must be 0.
+    fn unsafe_slice(&mut self, args: &[Expr], pos: Pos) -> R<Val> {
+        let pt = self.type_of(&args[0])?;
+        let elem = match self.types().under(pt) {
+            Type::Pointer(e) => *e,
+            _ => return Err(self.err(pos, "internal compiler error: unsafe.Slice operand")),
+        };
+        let p = self.expr(&args[0])?[0];
+        let n = self.int_operand(&args[1])?;
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+        let zero = self.b.ins().iconst(I64, 0);
+        self.panic_if(neg, rt::PANIC_UNSAFE_SLICE, &[zero])?;
+        let size = layout(self.types(), elem).size;
+        if let Some(max) = u64::MAX.checked_div(size) {
+            let max = self.b.ins().iconst(I64, max as i64);
+            let overflow = self.b.ins().icmp(IntCC::UnsignedGreaterThan, n, max);
+            let mem = self.b.ins().imul_imm_s(n, size as i64);
+            let room = self.b.ins().ineg(p);
+            let wraps = self.b.ins().icmp(IntCC::UnsignedGreaterThan, mem, room);
+            let bad = self.b.ins().bor(overflow, wraps);
+            let is_nil = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+            let is_nil = self.b.ins().uextend(I64, is_nil);
+            self.panic_if(bad, rt::PANIC_UNSAFE_SLICE, &[is_nil])?;
+        }
+        Ok(vec![p, n, n])
     }
 
     /// Evaluates the operands of a builtin that works on plain values (print, println,

@@ -596,6 +596,9 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
                 }
                 _ => return Err(self.unsupported(pos, "this constant")),
             },
+            // Typed constants are rounded to their type, and an untyped float used as a
+            // value is converted to float64 first, which rejects these.
+            ConstValue::BigFloat(_) => return Err(self.unsupported(pos, "this constant")),
             ConstValue::Complex(re, im) => match ps.as_slice() {
                 [p, _] => {
                     let (a, b) = (rat_f64(re), rat_f64(im));

@@ -174,6 +174,26 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// `T.M` / `(*T).M`: the method (or its pointer wrapper) as a func value.
     pub(super) fn method_expr(&mut self, e: &Expr, sel: &Selection) -> R<Val> {
+        if sel.index.len() > 1 && !self.is_iface(sel.recv) {
+            // Promoted through embedded fields: the wrapper the method tables use takes a
+            // pointer to the outer struct, which is also how a struct receiver is passed
+            // (memory types travel by address), so it serves both `T.M` and `(*T).M`.
+            let outer = match self.types().get(sel.recv) {
+                Type::Pointer(e) => *e,
+                _ => sel.recv,
+            };
+            let name = self.cx.pkg.obj(sel.obj).name.clone();
+            let fid = self
+                .cx
+                .method_funcs
+                .promoted
+                .get(&(outer, name))
+                .map(|p| p.func)
+                .ok_or_else(|| self.err(e.pos, "internal compiler error: promoted method"))?;
+            let data = self.cx.funcval_data(fid).map_err(|m| self.err(e.pos, m))?;
+            let gv = self.cx.module.declare_data_in_func(data, self.b.func);
+            return Ok(vec![self.b.ins().symbol_value(I64, gv)]);
+        }
         let recv_ty = match self.cx.pkg.obj(sel.obj).kind {
             ObjKind::Func { recv: Some(r) } => r,
             _ => return Err(self.unsupported(e.pos, "this method expression")),

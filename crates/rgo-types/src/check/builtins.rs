@@ -734,7 +734,7 @@ impl<'a> Checker<'a> {
                     Some(basic::UNSAFE_POINTER),
                     "argument to unsafe.Add",
                 );
-                let _ = self.size_arg(&args[1]);
+                self.unsafe_len_arg(&args[1], true);
                 Operand {
                     mode: OpMode::Value,
                     typ: basic::UNSAFE_POINTER,
@@ -743,7 +743,7 @@ impl<'a> Checker<'a> {
             }
             Builtin::Slice => {
                 let p = self.expr(&args[0]);
-                let _ = self.size_arg(&args[1]);
+                self.unsafe_len_arg(&args[1], false);
                 if p.is_invalid() {
                     return Operand::invalid(ex);
                 }
@@ -817,6 +817,32 @@ impl<'a> Checker<'a> {
             return v.as_u64();
         }
         None
+    }
+
+    /// The length operand of `unsafe.Add` and `unsafe.Slice`: any integer type (untyped
+    /// constants become `int`); a constant must fit in an `int` and, unless
+    /// `allow_negative`, not be negative.
+    fn unsafe_len_arg(&mut self, a: &'a Expr, allow_negative: bool) {
+        let mut x = self.expr(a);
+        if !x.is_invalid() && self.is_untyped(x.typ) {
+            self.convert_untyped(&mut x, basic::INT);
+        }
+        if x.is_invalid() {
+            return;
+        }
+        let s = self.operand_string(&x);
+        if !self.is_integer(x.typ) {
+            self.error_at_expr(a, format!("invalid argument: length {s} must be integer"));
+            return;
+        }
+        if let Some(v) = x.val() {
+            if !allow_negative && v.sign() == num_bigint::Sign::Minus {
+                let msg = format!("invalid argument: length {s} must not be negative");
+                self.error_at_expr(a, msg);
+            } else if v.as_i64().is_none() {
+                self.error_at_expr(a, format!("invalid argument: length {s} overflows int"));
+            }
+        }
     }
 
     /// Size and alignment on linux/amd64 (gc's layout rules).

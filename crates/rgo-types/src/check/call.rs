@@ -798,7 +798,10 @@ impl<'a> Checker<'a> {
                     match v.represent(k) {
                         Ok(nv) => Some(nv),
                         Err(crate::constant::ReprError::Truncated)
-                            if k.is_integer() && xk.is_float() && !self.is_untyped(x.typ) =>
+                            if k.is_integer()
+                                && xk.is_float()
+                                && !self.is_untyped(x.typ)
+                                && v.to_int().is_none() =>
                         {
                             None
                         }

@@ -925,7 +925,7 @@ impl<'a> Checker<'a> {
         if matches!(op, BinOp::Div | BinOp::Rem) && (x.val().is_some() || self.is_integer(t)) {
             if let Some(v) = y.val() {
                 let zero = match v {
-                    ConstValue::Int(_) | ConstValue::Float(_) => {
+                    ConstValue::Int(_) | ConstValue::Float(_) | ConstValue::BigFloat(_) => {
                         v.sign() == num_bigint::Sign::NoSign
                     }
                     ConstValue::Complex(a, b) => {
@@ -963,8 +963,13 @@ impl<'a> Checker<'a> {
                     return r;
                 }
                 Ok(None) => return Operand::invalid(ex),
-                Err(()) => {
+                Err(crate::constant::ConstError::DivisionByZero) => {
                     self.error_at_expr(ye, "invalid operation: division by zero");
+                    return Operand::invalid(ex);
+                }
+                Err(crate::constant::ConstError::NotRepresentable) => {
+                    // At the operator, as gc reports it.
+                    self.error(e.pos, "constant result is not representable");
                     return Operand::invalid(ex);
                 }
             }
@@ -1355,6 +1360,8 @@ impl<'a> Checker<'a> {
                 variadic,
             }));
             self.record_use(sel.id, obj);
+            // A method expression references the method (spec "Package initialization").
+            self.add_dep(obj);
             self.info.selections.insert(
                 e.id,
                 Selection {

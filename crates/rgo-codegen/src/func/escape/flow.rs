@@ -1722,6 +1722,21 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
             self.receiver(&k, x, sel);
             ai = 1;
         }
+        let n_results = match args.first().and_then(|a| self.ty(a)) {
+            Some(t) => match self.pkg.types.get(t) {
+                Type::Tuple(ts) => ts.len(),
+                _ => 1,
+            },
+            None => 1,
+        };
+        if args.len() == 1 && n_results > 1 && sig.variadic && !*dots {
+            // `f(g())` into a variadic `f`: the results past the fixed parameters fill a
+            // heap slice that codegen allocates; they leak.
+            let fixed = n_formals - 1;
+            let mut hs: Vec<Ks> = holes[ai..fixed].to_vec();
+            hs.resize_with(n_results, heap);
+            return self.call(&hs, &args[0], CallMode::Normal);
+        }
         if args.len() == 1 && n_formals - ai > 1 {
             // `f(g())`: the results of `g` are the arguments.
             let hs: Vec<Ks> = holes[ai..].to_vec();
@@ -1826,6 +1841,17 @@ impl<'a, 'p, 't> Batch<'a, 'p, 't> {
         match b {
             Builtin::Append => {
                 let Some(s) = args.first() else { return };
+                if let Some(Type::Tuple(ts)) = self.ty(s).map(|t| self.pkg.types.get(t)) {
+                    // `append(f())`: the slice and the appended values are `f`'s results;
+                    // its elements may be copied into a new heap array, the values are
+                    // stored into one.
+                    let n = ts.len();
+                    let mut k = ks.clone();
+                    k.extend(shift(&heap(), 1));
+                    let mut hs = vec![k];
+                    hs.resize_with(n, heap);
+                    return self.call(&hs, s, CallMode::Normal);
+                }
                 let st = self.ty(s);
                 let elem = st.and_then(|t| match self.pkg.types.under(t) {
                     Type::Slice(e) => Some(*e),
