@@ -765,38 +765,38 @@ fn parse_int(text: &str) -> Option<BigInt> {
     BigInt::parse_bytes(digits.as_bytes(), radix)
 }
 
+/// A float literal split into an integer mantissa and binary and decimal exponents:
+/// its value is `m * 2^e2 * 10^e10`. None for malformed text or exponent overflow.
+fn split_float(text: &str) -> Option<(BigInt, i64, i64)> {
+    let t: String = text.chars().filter(|&c| c != '_').collect();
+    let hex = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"));
+    let (body, marks, radix) = match hex {
+        Some(h) => (h, ['p', 'P'], 16),
+        None => (t.as_str(), ['e', 'E'], 10),
+    };
+    let (mant, exp) = match body.find(marks) {
+        Some(i) => (&body[..i], body[i + 1..].parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    let digits = format!("{ip}{fp}");
+    let m = if digits.is_empty() {
+        BigInt::zero()
+    } else {
+        BigInt::parse_bytes(digits.as_bytes(), radix)?
+    };
+    Some(if radix == 16 {
+        (m, exp.checked_sub(4 * fp.len() as i64)?, 0)
+    } else {
+        (m, 0, exp.checked_sub(fp.len() as i64)?)
+    })
+}
+
 /// A float literal as gc reads it: an exact fraction when its binary exponent is within
 /// gc's limits, else rounded to 512 bits; `None` past the exponent range (gc: `malformed
 /// constant`).
 fn parse_float_value(text: &str) -> Option<ConstValue> {
-    let t: String = text.chars().filter(|&c| c != '_').collect();
-    let (m, e2, e10) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        let (mant, exp) = match h.find(['p', 'P']) {
-            Some(i) => (&h[..i], h[i + 1..].parse::<i64>().ok()?),
-            None => (h, 0),
-        };
-        let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
-        let digits = format!("{ip}{fp}");
-        let m = if digits.is_empty() {
-            BigInt::zero()
-        } else {
-            BigInt::parse_bytes(digits.as_bytes(), 16)?
-        };
-        (m, exp.checked_sub(4 * fp.len() as i64)?, 0)
-    } else {
-        let (mant, exp) = match t.find(['e', 'E']) {
-            Some(i) => (&t[..i], t[i + 1..].parse::<i64>().ok()?),
-            None => (t.as_str(), 0),
-        };
-        let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
-        let digits = format!("{ip}{fp}");
-        let m = if digits.is_empty() {
-            BigInt::zero()
-        } else {
-            digits.parse::<BigInt>().ok()?
-        };
-        (m, 0, exp.checked_sub(fp.len() as i64)?)
-    };
+    let (m, e2, e10) = split_float(text)?;
     if m.is_zero() {
         return Some(ConstValue::Float(BigRational::zero()));
     }
@@ -804,7 +804,7 @@ fn parse_float_value(text: &str) -> Option<ConstValue> {
     let est = m.bits() as f64 + e2 as f64 + e10 as f64 * std::f64::consts::LOG2_10;
     if est.abs() > MAX_RAT_BITS as f64 - 64.0 {
         let f = if e10 == 0 {
-            BigFloat::round(m, e2, false, bigfloat::PREC)
+            BigFloat::round(m.clone(), e2, false, bigfloat::PREC)
         } else {
             BigFloat::from_decimal(&m, e10)
         }
@@ -818,51 +818,33 @@ fn parse_float_value(text: &str) -> Option<ConstValue> {
             });
         }
     }
-    parse_float(&t).map(ConstValue::Float)
+    Some(ConstValue::Float(float_rat(m, e2, e10)))
 }
 
 fn parse_float(text: &str) -> Option<BigRational> {
-    let t: String = text.chars().filter(|&c| c != '_').collect();
-    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        let (mant, exp) = match h.find(['p', 'P']) {
-            Some(i) => (&h[..i], h[i + 1..].parse::<i64>().ok()?),
-            None => (h, 0),
-        };
-        let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
-        let digits = format!("{ip}{fp}");
-        let m = if digits.is_empty() {
-            BigInt::zero()
-        } else {
-            BigInt::parse_bytes(digits.as_bytes(), 16)?
-        };
-        let e = exp - 4 * fp.len() as i64;
-        return Some(scale2(rat(m), e));
+    let (m, e2, e10) = split_float(text)?;
+    Some(float_rat(m, e2, e10))
+}
+
+/// `m * 2^e2 * 10^e10` as an exact fraction (one of the exponents is zero).
+fn float_rat(m: BigInt, e2: i64, e10: i64) -> BigRational {
+    if e10 == 0 {
+        return scale2(rat(m), e2);
     }
-    let (mant, exp) = match t.find(['e', 'E']) {
-        Some(i) => (&t[..i], t[i + 1..].parse::<i64>().ok()?),
-        None => (t.as_str(), 0),
-    };
-    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
-    let digits = format!("{ip}{fp}");
-    let m = if digits.is_empty() {
-        BigInt::zero()
-    } else {
-        digits.parse::<BigInt>().ok()?
-    };
-    let e = exp - fp.len() as i64;
+    let e = e10;
     if e.abs() > 100_000 {
         // Absurd exponents: saturate so arithmetic stays bounded (gc rejects these too).
         if m.is_zero() || e < 0 {
-            return Some(BigRational::zero());
+            return BigRational::zero();
         }
-        return Some(rat(BigInt::from(10).pow(100_000u32)));
+        return rat(BigInt::from(10).pow(100_000u32));
     }
     let p = BigInt::from(10).pow(e.unsigned_abs() as u32);
-    Some(if e >= 0 {
+    if e >= 0 {
         rat(m * p)
     } else {
         BigRational::new(m, p)
-    })
+    }
 }
 
 fn scale2(r: BigRational, e: i64) -> BigRational {

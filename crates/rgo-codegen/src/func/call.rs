@@ -486,33 +486,18 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         elems: &[Expr],
         site: Option<rgo_syntax::ast::NodeId>,
     ) -> R<Val> {
-        let elem_ty = match self.types().under(slice_ty) {
-            Type::Slice(e) => *e,
-            _ => return Err(self.err(Pos(0), "internal compiler error: not a slice type")),
-        };
         if elems.is_empty() {
             let z = self.b.ins().iconst(I64, 0);
             return Ok(vec![z, z, z]);
         }
-        let l = crate::layout::layout(self.types(), elem_ty);
-        let n = elems.len() as i64;
-        let alloc_ty = if self.kind_of(elem_ty) == Some(BasicKind::Uintptr) {
-            rgo_types::basic::UNSAFE_POINTER
-        } else {
-            elem_ty
-        };
-        let ptr = match site {
-            Some(id) if self.stack_sites.contains(&id) => {
-                self.stack_zeroed(l.size * n as u64, l.align)
-            }
-            _ => self.heap_alloc_array(alloc_ty, n as u64)?,
-        };
+        let on_stack = site.is_some_and(|id| self.stack_sites.contains(&id));
+        let (elem_ty, size, ptr) = self.slice_backing(slice_ty, elems.len(), on_stack, Pos(0))?;
         for (i, e) in elems.iter().enumerate() {
             let v = self.expr_as(e, elem_ty)?;
-            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
+            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * size as i64);
             self.store_value_init(addr, elem_ty, &v);
         }
-        let len = self.b.ins().iconst(I64, n);
+        let len = self.b.ins().iconst(I64, elems.len() as i64);
         Ok(vec![ptr, len, len])
     }
 
@@ -520,32 +505,55 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     /// each converted from its type to the element type: the implicit slice of a variadic
     /// call whose arguments are another call's results.
     fn slice_of_values(&mut self, slice_ty: TypeId, elems: Vec<(TypeId, Val)>, pos: Pos) -> R<Val> {
-        let elem_ty = match self.types().under(slice_ty) {
-            Type::Slice(e) => *e,
-            _ => return Err(self.err(pos, "internal compiler error: not a slice type")),
-        };
         if elems.is_empty() {
             let z = self.b.ins().iconst(I64, 0);
             return Ok(vec![z, z, z]);
         }
-        let l = crate::layout::layout(self.types(), elem_ty);
-        let n = elems.len() as i64;
-        let alloc_ty = if self.kind_of(elem_ty) == Some(BasicKind::Uintptr) {
-            rgo_types::basic::UNSAFE_POINTER
-        } else {
-            elem_ty
-        };
+        let n = elems.len();
+        let elem_ty = self.slice_elem(slice_ty, pos)?;
         let mut conv = Vec::new();
         for (t, v) in elems {
             conv.push(self.convert_value(v, t, elem_ty, pos)?);
         }
-        let ptr = self.heap_alloc_array(alloc_ty, n as u64)?;
+        let (_, size, ptr) = self.slice_backing(slice_ty, n, false, pos)?;
         for (i, v) in conv.iter().enumerate() {
-            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * l.size as i64);
+            let addr = self.b.ins().iadd_imm_s(ptr, i as i64 * size as i64);
             self.store_value_init(addr, elem_ty, v);
         }
-        let len = self.b.ins().iconst(I64, n);
+        let len = self.b.ins().iconst(I64, n as i64);
         Ok(vec![ptr, len, len])
+    }
+
+    fn slice_elem(&self, slice_ty: TypeId, pos: Pos) -> R<TypeId> {
+        match self.types().under(slice_ty) {
+            Type::Slice(e) => Ok(*e),
+            _ => Err(self.err(pos, "internal compiler error: not a slice type")),
+        }
+    }
+
+    /// A zeroed backing array for `n` elements of a slice of type `slice_ty`, in the frame
+    /// when `on_stack`: (element type, element size, address). Uintptr elements are
+    /// allocated as pointers (see `slice_of`).
+    fn slice_backing(
+        &mut self,
+        slice_ty: TypeId,
+        n: usize,
+        on_stack: bool,
+        pos: Pos,
+    ) -> R<(TypeId, u64, Value)> {
+        let elem_ty = self.slice_elem(slice_ty, pos)?;
+        let l = crate::layout::layout(self.types(), elem_ty);
+        let ptr = if on_stack {
+            self.stack_zeroed(l.size * n as u64, l.align)
+        } else {
+            let alloc_ty = if self.kind_of(elem_ty) == Some(BasicKind::Uintptr) {
+                rgo_types::basic::UNSAFE_POINTER
+            } else {
+                elem_ty
+            };
+            self.heap_alloc_array(alloc_ty, n as u64)?
+        };
+        Ok((elem_ty, l.size, ptr))
     }
 
     /// The backing array of `make([]elem, len[, cap])` in the frame, when its capacity is

@@ -119,6 +119,41 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         Ok(vec![h])
     }
 
+    /// Evaluates the map operand `m` and then the key `k` of `m[k]` (or `delete(m, k)`):
+    /// the map's type, its handle and the key.
+    pub(super) fn map_and_key(
+        &mut self,
+        m: &Expr,
+        k: &Expr,
+        pos: Pos,
+    ) -> R<(TypeId, Value, MapKey)> {
+        let mt = self.type_of(m)?;
+        let (kt, _) = self
+            .map_kv(mt)
+            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
+        let h = self.expr(m)?[0];
+        let key = self.map_key_operand(k, kt)?;
+        Ok((mt, h, key))
+    }
+
+    /// Calls the map entry point `f(g, type, h, key..., extra...)`, which returns a pointer
+    /// when the entry point returns one.
+    fn map_call(
+        &mut self,
+        f: &'static str,
+        mt: TypeId,
+        h: Value,
+        key: &MapKey,
+        extra: &[Value],
+        pos: Pos,
+    ) -> R<Option<Value>> {
+        let t = self.desc_addr(mt, pos)?;
+        let mut args = vec![self.g, t, h];
+        args.extend(key.args());
+        args.extend_from_slice(extra);
+        self.call_rt(f, &args)
+    }
+
     /// Evaluates a key (converted to the key type `kt`) for the map's entry points.
     pub(super) fn map_key_operand(&mut self, k: &Expr, kt: TypeId) -> R<MapKey> {
         let v = self.expr_as(k, kt)?;
@@ -195,33 +230,22 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         if with_ok {
             return self.map_index_ok(m, k, true, pos);
         }
-        let mt = self.type_of(m)?;
-        let (kt, _) = self
-            .map_kv(mt)
-            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
-        let h = self.expr(m)?[0];
-        let key = self.map_key_operand(k, kt)?;
+        let (mt, h, key) = self.map_and_key(m, k, pos)?;
         self.map_read(mt, h, key, pos)
     }
 
     /// `v, ok := m[k]`: the element (when `value`; else nothing) and the presence flag.
     fn map_index_ok(&mut self, m: &Expr, k: &Expr, value: bool, pos: Pos) -> R<Val> {
-        let mt = self.type_of(m)?;
-        let (kt, vt) = self
+        let (mt, h, key) = self.map_and_key(m, k, pos)?;
+        let (_, vt) = self
             .map_kv(mt)
             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
-        let h = self.expr(m)?[0];
-        let key = self.map_key_operand(k, kt)?;
-        let t = self.desc_addr(mt, pos)?;
         let slot =
             self.b
                 .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
         let okp = self.b.ins().stack_addr(I64, slot, 0);
-        let mut args = vec![self.g, t, h];
-        args.extend(key.args());
-        args.push(okp);
         let p = self
-            .call_rt(key.fns().access2, &args)?
+            .map_call(key.fns().access2, mt, h, &key, &[okp], pos)?
             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
         let mut v = if value {
             let v = self.load_value(p, vt);
@@ -238,11 +262,8 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         let (_, vt) = self
             .map_kv(mt)
             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
-        let t = self.desc_addr(mt, pos)?;
-        let mut args = vec![self.g, t, h];
-        args.extend(key.args());
         let p = self
-            .call_rt(key.fns().access1, &args)?
+            .map_call(key.fns().access1, mt, h, &key, &[], pos)?
             .ok_or_else(|| self.err(pos, "internal compiler error"))?;
         let v = self.load_value(p, vt);
         Ok(self.stable_copy(vt, v))
@@ -256,10 +277,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
         key: MapKey,
         pos: Pos,
     ) -> R<Value> {
-        let t = self.desc_addr(mt, pos)?;
-        let mut args = vec![self.g, t, h];
-        args.extend(key.args());
-        self.call_rt(key.fns().assign, &args)?
+        self.map_call(key.fns().assign, mt, h, &key, &[], pos)?
             .ok_or_else(|| self.err(pos, "internal compiler error"))
     }
 
@@ -287,12 +305,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
 
     /// `delete(m, k)`.
     pub(super) fn map_delete(&mut self, m: &Expr, k: &Expr, pos: Pos) -> R<Val> {
-        let mt = self.type_of(m)?;
-        let (kt, _) = self
-            .map_kv(mt)
-            .ok_or_else(|| self.err(pos, "internal compiler error"))?;
-        let h = self.expr(m)?[0];
-        let key = self.map_key_operand(k, kt)?;
+        let (mt, h, key) = self.map_and_key(m, k, pos)?;
         self.map_delete_key(mt, h, key, pos)
     }
 
@@ -311,10 +324,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
     }
 
     fn map_delete_key(&mut self, mt: TypeId, h: Value, key: MapKey, pos: Pos) -> R<Val> {
-        let t = self.desc_addr(mt, pos)?;
-        let mut args = vec![self.g, t, h];
-        args.extend(key.args());
-        self.call_rt(key.fns().delete, &args)?;
+        self.map_call(key.fns().delete, mt, h, &key, &[], pos)?;
         Ok(vec![])
     }
 

@@ -362,12 +362,7 @@ impl<M: Module> FnLower<'_, '_, '_, M> {
             ExprKind::Index(m, idx)
                 if matches!(self.types().under(self.type_of(m)?), Type::Map { .. }) =>
             {
-                let mt = self.type_of(m)?;
-                let (kt, _) = self
-                    .map_kv(mt)
-                    .ok_or_else(|| self.err(x.pos, "internal compiler error"))?;
-                let h = self.expr(m)?[0];
-                let key = self.map_key_operand(&idx[0], kt)?;
+                let (mt, h, key) = self.map_and_key(m, &idx[0], x.pos)?;
                 Ok(Lvalue::MapIndex(mt, h, key))
             }
             _ => Ok(Lvalue::Addr(self.place(x)?)),
